@@ -1,0 +1,61 @@
+/* conf - mugai configuration (one INI file read with GLib's GKeyFile)
+ *
+ * Every tunable is a named parameter with a documented default; see
+ * mugai.conf(5) and milter-conf/mugai.conf.  MUGAI_CONF is a plain record: the
+ * engine reads it, nobody writes it after conf_load() returns.
+ */
+#ifndef MUGAI_CONF_H
+#define MUGAI_CONF_H
+
+#include <glib.h>
+
+/* What happens to URLs found in rendered text. */
+typedef enum {
+    CONF_LINKS_DEFANG = 0,      /* hxxps://example[.]com/ (default) */
+    CONF_LINKS_KEEP,            /* left as written */
+    CONF_LINKS_REMOVE,          /* replaced by a placeholder */
+} CONF_LINKS;
+
+typedef struct conf {
+    /* [clamav] */
+    char   *av_database;        /* signature directory */
+    gint64  av_max_filesize;    /* largest file handed to the scanner */
+    gint64  av_max_scansize;    /* bytes scanned per call, archives included */
+    gint64  av_max_recursion;   /* archive nesting scanned */
+    gint64  av_max_files;       /* archive members scanned */
+    gint64  av_max_scantime_ms; /* wall-clock limit per scan call */
+    /* [quarantine] */
+    char   *quar_directory;
+    /* [limits] */
+    gint64  max_message_bytes;  /* larger messages are rejected (5.3.4) */
+    gint64  max_header_bytes;   /* larger top-level header sections are rejected */
+    gint64  max_mime_depth;     /* deeper parts are removed unread */
+    gint64  max_parts;          /* parts beyond this count are removed unread */
+    gint64  max_decoded_bytes;  /* decoded size of one body part that is rendered */
+    gint64  max_text_bytes;     /* rendered text of the whole message */
+    gint64  max_html_depth;     /* element nesting followed by the HTML renderer */
+    /* [render] */
+    CONF_LINKS links;
+    /* [notice] */
+    char   *notice_language;    /* "ja" or "en" */
+    char   *notice_template;    /* NULL: built-in template for the language */
+    /* [output] */
+    char  **keep_headers;       /* extra header names kept (NULL-terminated) */
+} MUGAI_CONF;
+
+/* conf_new_defaults - a configuration with every default (transfer full) */
+MUGAI_CONF   *conf_new_defaults(void);
+
+/* conf_load - read path over the defaults; NULL and *err set on error (transfer full) */
+MUGAI_CONF   *conf_load(const char *path, GError **err);
+
+/* conf_free - release; accepts NULL */
+void    conf_free(MUGAI_CONF *conf);
+
+/* conf_dump - append "group.key = value" lines of the effective configuration */
+void    conf_dump(const MUGAI_CONF *conf, GString *out);
+
+#define CONF_ERROR (conf_error_quark())
+GQuark  conf_error_quark(void);
+
+#endif

@@ -1,0 +1,25 @@
+/* ftype - the true type of decoded bytes, from libmagic
+ *
+ * A libmagic handle is not thread-safe: keep one FTYPE per thread or
+ * worker process.
+ */
+#ifndef MUGAI_FTYPE_H
+#define MUGAI_FTYPE_H
+
+#include <glib.h>
+
+/* Bytes handed to libmagic; the formats we care about identify themselves early. */
+#define FTYPE_MAX_PROBE_BYTES (1024 * 1024)
+
+typedef struct ftype FTYPE;
+
+/* ftype_new - open and load the system magic database; NULL and *err on failure (transfer full) */
+FTYPE  *ftype_new(GError **err);
+
+/* ftype_free - release; accepts NULL */
+void    ftype_free(FTYPE *ft);
+
+/* ftype_detect - MIME type of the bytes, e.g. "application/pdf"; never NULL (transfer full) */
+char   *ftype_detect(FTYPE *ft, const void *buf, gsize len);
+
+#endif

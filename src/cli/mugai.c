@@ -1,0 +1,186 @@
+/* mugai - command-line front end
+ *
+ *   mugai sanitize [-c CONFIG] [--report FILE] [--queue-id ID] [INPUT]
+ *   mugai check-config [-c CONFIG]
+ *   mugai version
+ *
+ * Exit status (sysexits): 0 when a decision was made, 64 usage, 66 input
+ * missing, 74 I/O error, 75 temporary failure (a scanner could not start),
+ * 78 configuration error.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "mugai/conf.h"
+#include "mugai/msg.h"
+#include "mugai/sanitize.h"
+
+#ifndef MUGAI_VERSION
+#define MUGAI_VERSION "0.1.0"
+#endif
+#define MUGAI_DEFAULT_CONFIG "/etc/mugai/mugai.conf"
+
+/* usage - print how to call and exit 64 */
+static void G_GNUC_NORETURN usage(void)
+{
+    fprintf(stderr,
+            "usage: mugai sanitize [-c CONFIG] [--report FILE] [--queue-id ID] [INPUT]\n"
+            "       mugai check-config [-c CONFIG]\n"
+            "       mugai version\n");
+    exit(EX_USAGE);
+}
+
+/* load_conf - explicit path must exist; the default path may be absent (transfer full) */
+static MUGAI_CONF *load_conf(const char *path)
+{
+    GError *err = NULL;
+    MUGAI_CONF   *conf;
+
+    if (path == NULL) {
+        if (access(MUGAI_DEFAULT_CONFIG, F_OK) != 0)
+            return conf_new_defaults();
+        path = MUGAI_DEFAULT_CONFIG;
+    }
+    if ((conf = conf_load(path, &err)) == NULL)
+        msg_fatal(EX_CONFIG, "%s", err->message);
+    return conf;
+}
+
+/* read_all - the whole input, reading at most max+1 bytes (transfer full) */
+static GByteArray *read_all(FILE *fp, gsize max)
+{
+    GByteArray *ba = g_byte_array_new();
+    guint8  buf[65536];
+    size_t  n;
+
+    while (ba->len <= max && (n = fread(buf, 1, sizeof(buf), fp)) > 0)
+        g_byte_array_append(ba, buf, (guint) n);
+    if (ferror(fp)) {
+        g_byte_array_unref(ba);
+        return NULL;
+    }
+    return ba;
+}
+
+/* write_file - write text to path via a temporary file and rename */
+static gboolean write_file(const char *path, const char *text)
+{
+    GError *err = NULL;
+
+    if (!g_file_set_contents(path, text, -1, &err)) {
+        msg_warn("cannot write %s: %s", path, err->message);
+        g_error_free(err);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* cmd_sanitize - mugai sanitize */
+static int cmd_sanitize(int argc, char **argv)
+{
+    const char *conf_path = NULL, *report = NULL, *queue_id = NULL, *input = NULL;
+    MUGAI_CONF   *conf;
+    ENGINE *eng;
+    VERDICT *v;
+    GByteArray *data;
+    GError *err = NULL;
+    FILE   *fp = stdin;
+    g_autofree char *line = NULL;
+    int     i, rc = EX_OK;
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
+            conf_path = argv[++i];
+        else if (strcmp(argv[i], "--report") == 0 && i + 1 < argc)
+            report = argv[++i];
+        else if (strcmp(argv[i], "--queue-id") == 0 && i + 1 < argc)
+            queue_id = argv[++i];
+        else if (argv[i][0] == '-' && argv[i][1] != '\0')
+            usage();
+        else if (input == NULL)
+            input = argv[i];
+        else
+            usage();
+    }
+    conf = load_conf(conf_path);
+    if (input != NULL && strcmp(input, "-") != 0 && (fp = fopen(input, "rb")) == NULL)
+        msg_fatal(EX_NOINPUT, "cannot open %s: %s", input, g_strerror(errno));
+    if ((data = read_all(fp, (gsize) conf->max_message_bytes)) == NULL)
+        msg_fatal(EX_IOERR, "cannot read %s: %s", input ? input : "standard input", g_strerror(errno));
+    if (fp != stdin)
+        fclose(fp);
+    if ((eng = engine_new(conf, NULL, &err)) == NULL)
+        msg_fatal(EX_TEMPFAIL, "%s; no message was processed", err->message);
+
+    v = sanitize_message(eng, (const char *) data->data, data->len, queue_id);
+    line = verdict_log_line(v);
+    msg_info("%s", line);
+    if (report != NULL) {
+        g_autofree char *json = verdict_report_json(v);
+        g_autofree char *withnl = g_strconcat(json, "\n", NULL);
+
+        if (!write_file(report, withnl))
+            rc = EX_IOERR;
+    }
+    if (verdict_decision(v) == DECISION_DELIVER) {
+        if (!verdict_write_message(v, stdout)) {
+            msg_warn("cannot write the sanitized message: %s", g_strerror(errno));
+            rc = EX_IOERR;
+        }
+    } else if (verdict_reply_code(v) != NULL) {
+        fprintf(stderr, "%s %s %s\n", verdict_reply_code(v), verdict_reply_dsn(v), verdict_reply_text(v));
+    }
+    verdict_free(v);
+    engine_free(eng);
+    g_byte_array_unref(data);
+    conf_free(conf);
+    return rc;
+}
+
+/* cmd_check_config - mugai check-config: effective settings and scanners */
+static int cmd_check_config(int argc, char **argv)
+{
+    const char *conf_path = NULL;
+    GString *out = g_string_new(NULL);
+    GError *err = NULL;
+    MUGAI_CONF   *conf;
+    ENGINE *eng;
+    int     i;
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
+            conf_path = argv[++i];
+        else
+            usage();
+    }
+    conf = load_conf(conf_path);
+    conf_dump(conf, out);
+    fputs(out->str, stdout);
+    g_string_free(out, TRUE);
+    if ((eng = engine_new(conf, NULL, &err)) == NULL)
+        msg_fatal(EX_TEMPFAIL, "%s", err->message);
+    printf("clamav signatures loaded: %u\n", engine_av_signatures(eng));
+    engine_free(eng);
+    conf_free(conf);
+    return EX_OK;
+}
+
+int     main(int argc, char **argv)
+{
+    msg_init("mugai", FALSE);
+    if (argc < 2)
+        usage();
+    if (strcmp(argv[1], "sanitize") == 0)
+        return cmd_sanitize(argc - 1, argv + 1);
+    if (strcmp(argv[1], "check-config") == 0)
+        return cmd_check_config(argc - 1, argv + 1);
+    if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+        printf("mugai %s\n", MUGAI_VERSION);
+        return EX_OK;
+    }
+    usage();
+}

@@ -1,0 +1,94 @@
+/* msg - diagnostics for operators (stderr or syslog) */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <syslog.h>
+
+#include "mugai/msg.h"
+
+static const char *msg_progname = "mugai";
+static gboolean msg_use_syslog;
+static gboolean msg_verbose;
+
+/* msg_init - remember program name and output channel */
+void msg_init(const char *progname, gboolean use_syslog)
+{
+    msg_progname = progname;
+    msg_use_syslog = use_syslog;
+    if (use_syslog)
+        openlog(progname, LOG_PID | LOG_NDELAY, LOG_MAIL);
+}
+
+/* msg_set_verbose - enable msg_debug() output */
+void msg_set_verbose(gboolean verbose)
+{
+    msg_verbose = verbose;
+}
+
+/* msg_vprintf - write one diagnostic line */
+static void msg_vprintf(int level, const char *tag, const char *fmt, va_list ap)
+{
+    char buf[4096];
+
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    if (msg_use_syslog) {
+        syslog(level, "%s%s", tag, buf);
+    } else {
+        fprintf(stderr, "%s: %s%s\n", msg_progname, tag, buf);
+        fflush(stderr);
+    }
+}
+
+/* msg_debug - verbose-only diagnostic */
+void msg_debug(const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!msg_verbose)
+        return;
+    va_start(ap, fmt);
+    msg_vprintf(LOG_DEBUG, "debug: ", fmt, ap);
+    va_end(ap);
+}
+
+/* msg_info - informational line (one per message, start-up facts) */
+void msg_info(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg_vprintf(LOG_INFO, "", fmt, ap);
+    va_end(ap);
+}
+
+/* msg_warn - something was wrong; say what was done about it and carry on */
+void msg_warn(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg_vprintf(LOG_WARNING, "warning: ", fmt, ap);
+    va_end(ap);
+}
+
+/* msg_fatal - start-up or configuration error: report and exit */
+void msg_fatal(int exit_code, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg_vprintf(LOG_CRIT, "fatal: ", fmt, ap);
+    va_end(ap);
+    exit(exit_code);
+}
+
+/* msg_panic - broken internal invariant: report and abort */
+void msg_panic(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg_vprintf(LOG_CRIT, "panic: ", fmt, ap);
+    va_end(ap);
+    abort();
+}

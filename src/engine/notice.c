@@ -1,0 +1,209 @@
+/* notice - the words mugai puts in front of a reader */
+#include <string.h>
+
+#include "mugai/fname.h"
+#include "mugai/sizefmt.h"
+#include "notice.h"
+
+static const NOTICE_TEXT notice_ja = {
+    .tmpl = "【mugai 無害化通知】このメールは安全のため、本文をテキストのみに変換して配信しています。\n"
+        "{viruses}{attachments}{notes}",
+    .att_head = "削除した添付ファイル（{} 件）:",
+    .att_noname = "（名前なし）",
+    .size_unknown = "サイズ不明",
+    .virus_line = "ウイルスを検出しました: {}。感染した部分は配信しません。",
+    .virus_tag = " ※ウイルス: {}",
+    .body_withheld = "ウイルスを含む部分を特定できないため、本文は配信しません。",
+    .html = "HTML 形式の本文をテキストに変換しました。",
+    .active = "スクリプトやフォームなどの動的な内容は削除しました。",
+    .links_defang = "リンク（URL）は誤って開かないよう無効化しています（例: hxxps://example[.]jp）。",
+    .links_remove = "リンク（URL）は削除しました。",
+    .limits = "メールの構造が処理の上限を超えたため、一部を読み取らずに削除しました（{}）。",
+    .malformed = "メールの形式に不備があったため、読み取れた部分のみを表示しています。",
+    .unreadable = "メールの形式を解釈できなかったため、本文を表示できません。",
+    .separator = "----------------------------------------------------------------------",
+    .empty_body = "（本文はありません）",
+    .forwarded = "---------- 転送されたメッセージ ----------",
+    .image = "画像",
+    .link_removed = "[リンク削除]",
+    .blob_removed = "[添付ファイル削除: {}]",
+    .parts_skipped = "読み取らずに削除した部分: {} 件",
+};
+
+static const NOTICE_TEXT notice_en = {
+    .tmpl = "[mugai sanitizing notice] For safety, this message was converted to plain text only.\n"
+        "{viruses}{attachments}{notes}",
+    .att_head = "Attachments removed ({}):",
+    .att_noname = "(no name)",
+    .size_unknown = "size unknown",
+    .virus_line = "Virus found: {}. The infected part is not delivered.",
+    .virus_tag = " VIRUS: {}",
+    .body_withheld = "The infected part could not be identified, so the body is not delivered.",
+    .html = "The HTML body was converted to text.",
+    .active = "Scripts, forms and other active content were removed.",
+    .links_defang = "Links (URLs) are defanged so they cannot be opened by mistake (e.g. hxxps://example[.]com).",
+    .links_remove = "Links (URLs) were removed.",
+    .limits = "The message exceeded processing limits; some parts were removed unread ({}).",
+    .malformed = "The message is malformed; only the parts that could be read are shown.",
+    .unreadable = "The message could not be parsed; its body cannot be shown.",
+    .separator = "----------------------------------------------------------------------",
+    .empty_body = "(no body text)",
+    .forwarded = "---------- Forwarded message ----------",
+    .image = "image",
+    .link_removed = "[link removed]",
+    .blob_removed = "[attachment removed: {}]",
+    .parts_skipped = "Parts removed unread: {}",
+};
+
+/* notice_text - strings for a language */
+const NOTICE_TEXT *notice_text(const char *lang)
+{
+    return (lang && strcmp(lang, "en") == 0) ? &notice_en : &notice_ja;
+}
+
+/* notice_subst - append fmt with its first "{}" replaced by arg */
+void    notice_subst(GString *out, const char *fmt, const char *arg)
+{
+    const char *hole = strstr(fmt, "{}");
+
+    if (hole == NULL) {
+        g_string_append(out, fmt);
+        return;
+    }
+    g_string_append_len(out, fmt, hole - fmt);
+    g_string_append(out, arg);
+    g_string_append(out, hole + 2);
+}
+
+/* notice_subst_uint - notice_subst with a number */
+void    notice_subst_uint(GString *out, const char *fmt, guint n)
+{
+    char    buf[16];
+
+    g_snprintf(buf, sizeof(buf), "%u", n);
+    notice_subst(out, fmt, buf);
+}
+
+/* limit_names - the limits a message hit, comma-separated (transfer full) */
+static char *limit_names(guint bits)
+{
+    static const struct {
+        guint   bit;
+        const char *name;
+    } names[] = {
+        {LIMIT_DEPTH, "max_mime_depth"}, {LIMIT_PARTS, "max_parts"},
+        {LIMIT_DECODED, "max_decoded_bytes"}, {LIMIT_TEXT, "max_text_bytes"},
+        {LIMIT_HTML_DEPTH, "max_html_depth"},
+    };
+    GString *s = g_string_new(NULL);
+    gsize   i;
+
+    for (i = 0; i < G_N_ELEMENTS(names); i++) {
+        if (bits & names[i].bit) {
+            if (s->len)
+                g_string_append(s, ", ");
+            g_string_append(s, names[i].name);
+        }
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* build_attachments - the list of removed parts */
+static void build_attachments(const VERDICT *v, const NOTICE_TEXT *t, GString *s)
+{
+    guint   i;
+
+    if (v->attachments->len == 0)
+        return;
+    notice_subst_uint(s, t->att_head, v->attachments->len);
+    g_string_append_c(s, '\n');
+    for (i = 0; i < v->attachments->len; i++) {
+        const ATT_REC *a = g_ptr_array_index(v->attachments, i);
+        g_autofree char *name = a->filename ? fname_display(a->filename) : g_strdup(t->att_noname);
+        char    sz[SIZEFMT_BUFSIZE];
+
+        g_string_append_printf(s, "  %u. %s (%s, %s)", i + 1, name,
+                               a->detected_type ? a->detected_type : a->declared_type,
+                               a->size >= 0 ? sizefmt_human(a->size, sz) : t->size_unknown);
+        if (a->virus)
+            notice_subst(s, t->virus_tag, a->virus);
+        g_string_append_c(s, '\n');
+    }
+}
+
+/* build_notes - one line per thing the reader should know */
+static void build_notes(const VERDICT *v, const MUGAI_CONF *conf, const NOTICE_TEXT *t,
+                        guint parts_skipped, gboolean body_withheld, GString *s)
+{
+    if (body_withheld)
+        g_string_append_printf(s, "%s\n", t->body_withheld);
+    if (v->unreadable)
+        g_string_append_printf(s, "%s\n", t->unreadable);
+    else if (v->serious_anomalies > 0)
+        g_string_append_printf(s, "%s\n", t->malformed);
+    if (v->limits) {
+        g_autofree char *names = limit_names(v->limits);
+
+        notice_subst(s, t->limits, names);
+        g_string_append_c(s, '\n');
+    }
+    if (parts_skipped) {
+        notice_subst_uint(s, t->parts_skipped, parts_skipped);
+        g_string_append_c(s, '\n');
+    }
+    if (v->html_converted)
+        g_string_append_printf(s, "%s\n", t->html);
+    if (v->html.scripts + v->html.active > 0)
+        g_string_append_printf(s, "%s\n", t->active);
+    if (v->links > 0 && conf->links == CONF_LINKS_DEFANG)
+        g_string_append_printf(s, "%s\n", t->links_defang);
+    if (v->links > 0 && conf->links == CONF_LINKS_REMOVE)
+        g_string_append_printf(s, "%s\n", t->links_remove);
+}
+
+/* notice_build - expand the template for v into out */
+void    notice_build(const VERDICT *v, const MUGAI_CONF *conf, guint parts_skipped,
+                     gboolean body_withheld, GString *out)
+{
+    const NOTICE_TEXT *t = notice_text(conf->notice_language);
+    const char *p = conf->notice_template ? conf->notice_template : t->tmpl;
+    g_autoptr(GString) viruses = g_string_new(NULL);
+    g_autoptr(GString) atts = g_string_new(NULL);
+    g_autoptr(GString) notes = g_string_new(NULL);
+    guint   i;
+
+    if (v->viruses->len > 0) {
+        g_autoptr(GString) names = g_string_new(NULL);
+
+        for (i = 0; i < v->viruses->len; i++)
+            g_string_append_printf(names, "%s%s", i ? ", " : "",
+                                   (char *) g_ptr_array_index(v->viruses, i));
+        notice_subst(viruses, t->virus_line, names->str);
+        g_string_append_c(viruses, '\n');
+    }
+    build_attachments(v, t, atts);
+    build_notes(v, conf, t, parts_skipped, body_withheld, notes);
+    while (*p) {
+        if (g_str_has_prefix(p, "{viruses}")) {
+            g_string_append(out, viruses->str);
+            p += strlen("{viruses}");
+        } else if (g_str_has_prefix(p, "{attachments}")) {
+            g_string_append(out, atts->str);
+            p += strlen("{attachments}");
+        } else if (g_str_has_prefix(p, "{notes}")) {
+            g_string_append(out, notes->str);
+            p += strlen("{notes}");
+        } else if (g_str_has_prefix(p, "{count}")) {
+            g_string_append_printf(out, "%u", v->attachments->len);
+            p += strlen("{count}");
+        } else if (g_str_has_prefix(p, "{quarantine_id}")) {
+            g_string_append(out, v->quarantine_id ? v->quarantine_id : "-");
+            p += strlen("{quarantine_id}");
+        } else {
+            g_string_append_c(out, *p++);
+        }
+    }
+    if (out->len > 0 && out->str[out->len - 1] != '\n')
+        g_string_append_c(out, '\n');
+    g_string_append_printf(out, "%s\n", t->separator);
+}

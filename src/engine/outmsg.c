@@ -1,0 +1,231 @@
+/* outmsg - the sanitized message's header and body */
+#include <string.h>
+
+#include "mugai/render.h"
+#include "outmsg.h"
+
+static const char *const outmsg_keep[] = {
+    "Received", "From", "Sender", "Reply-To", "To", "Cc", "Subject", "Date",
+    "Message-ID", "In-Reply-To", "References",
+};
+static const char *const outmsg_address[] = {"From", "Sender", "Reply-To", "To", "Cc"};
+
+/* name_in - case-insensitive membership in a list of names */
+static gboolean name_in(const char *name, const char *const *list, gsize n)
+{
+    gsize   i;
+
+    for (i = 0; i < n; i++)
+        if (list[i] && g_ascii_strcasecmp(name, list[i]) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/* is_plain_ascii - printable ASCII (and spaces) only, no encoded-word lookalike */
+static gboolean is_plain_ascii(const char *s)
+{
+    const char *p;
+
+    for (p = s; *p; p++)
+        if ((guchar) *p < 0x20 || (guchar) *p > 0x7E)
+            return FALSE;
+    return strstr(s, "=?") == NULL;
+}
+
+/* fold_tokens - fold at white space for a field whose name is name_len long (transfer full) */
+static char *fold_tokens(const char *value, gsize name_len)
+{
+    g_auto(GStrv) tok = g_strsplit_set(value, " \t", -1);
+    GString *s = g_string_new(NULL);
+    gsize   col = name_len + 2, i;
+
+    for (i = 0; tok[i]; i++) {
+        gsize   n = strlen(tok[i]);
+
+        if (n == 0)
+            continue;
+        if (s->len > 0) {
+            if (col + 1 + n > OUTMSG_FOLD_COLUMN) {
+                g_string_append(s, "\n ");
+                col = 1;
+            } else {
+                g_string_append_c(s, ' ');
+                col++;
+            }
+        }
+        g_string_append(s, tok[i]);
+        col += n;
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* outmsg_encode_unstructured - RFC 2047 encode and fold UTF-8 text */
+char   *outmsg_encode_unstructured(const char *text, gsize name_len)
+{
+    g_autofree char *clean = NULL;
+    GString *s, *tmp;
+    const char *p, *end;
+
+    tmp = g_string_new(NULL);
+    render_clean_append(text, strlen(text), tmp);
+    g_strdelimit(tmp->str, "\t\n", ' ');
+    clean = g_strstrip(g_string_free(tmp, FALSE));
+    if (is_plain_ascii(clean))
+        return fold_tokens(clean, name_len);
+    s = g_string_new(NULL);
+    p = clean;
+    end = clean + strlen(clean);
+    while (p < end) {
+        const char *q = p;
+        g_autofree char *b64 = NULL;
+
+        /* Take whole characters up to OUTMSG_WORD_BYTES. */
+        while (q < end) {
+            const char *nx = g_utf8_next_char(q);
+
+            if (nx - p > OUTMSG_WORD_BYTES)
+                break;
+            q = nx;
+        }
+        if (q == p)
+            q = g_utf8_next_char(p);
+        b64 = g_base64_encode((const guchar *) p, (gsize) (q - p));
+        if (s->len > 0)
+            g_string_append(s, "\n ");
+        g_string_append_printf(s, "=?UTF-8?B?%s?=", b64);
+        p = q;
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* force_utf8 - make addresses encode their names as UTF-8 words */
+static void force_utf8(InternetAddressList *list)
+{
+    int     i, n = internet_address_list_length(list);
+
+    for (i = 0; i < n; i++) {
+        InternetAddress *a = internet_address_list_get_address(list, i);
+
+        internet_address_set_charset(a, "UTF-8");
+        if (INTERNET_ADDRESS_IS_GROUP(a))
+            force_utf8(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(a)));
+    }
+}
+
+/* encode_addresses - re-encoded address list, or NULL when none parse (transfer full) */
+static char *encode_addresses(const char *name, const char *raw)
+{
+    InternetAddressList *list = internet_address_list_parse(NULL, raw);
+    GString *s;
+    gsize   n;
+
+    if (list == NULL)
+        return NULL;
+    if (internet_address_list_length(list) == 0) {
+        g_object_unref(list);
+        return NULL;
+    }
+    force_utf8(list);
+    s = g_string_new(name);
+    g_string_append_c(s, ':');
+    n = s->len;
+    internet_address_list_encode(list, NULL, s);
+    g_object_unref(list);
+    g_string_erase(s, 0, (gssize) n);
+    g_strchug(s->str);
+    g_strchomp(s->str);
+    g_strdelimit(s->str, "\t", ' ');
+    return g_string_free(s, FALSE);
+}
+
+/* outmsg_headers - add the kept header fields of msg to v */
+void    outmsg_headers(VERDICT *v, GMimeMessage *msg, const MUGAI_CONF *conf)
+{
+    GMimeHeaderList *hl;
+    int     i, n;
+
+    if (msg == NULL)
+        return;
+    hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+    n = g_mime_header_list_get_count(hl);
+    for (i = 0; i < n; i++) {
+        GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+        const char *name = g_mime_header_get_name(h);
+        const char *raw = g_mime_header_get_raw_value(h);
+        g_autofree char *value = NULL;
+        g_autofree char *unfolded = NULL;
+
+        if (name == NULL || raw == NULL)
+            continue;
+        if (!name_in(name, outmsg_keep, G_N_ELEMENTS(outmsg_keep))
+            && !(conf->keep_headers && name_in(name, (const char *const *) conf->keep_headers,
+                                               g_strv_length(conf->keep_headers))))
+            continue;
+        if (name_in(name, outmsg_address, G_N_ELEMENTS(outmsg_address)))
+            value = encode_addresses(name, raw);
+        if (value == NULL) {
+            unfolded = g_mime_utils_header_unfold(raw);
+            g_strstrip(unfolded);
+            if (is_plain_ascii(unfolded) && g_ascii_strcasecmp(name, "Subject") != 0) {
+                value = fold_tokens(unfolded, strlen(name));
+            } else {
+                g_autofree char *decoded = g_mime_utils_header_decode_text(NULL, unfolded);
+
+                value = outmsg_encode_unstructured(decoded, strlen(name));
+            }
+        }
+        if (*value == '\0')
+            continue;
+        verdict_add_header(v, name, value);
+        if (g_ascii_strcasecmp(name, "From") == 0 && v->log_from == NULL)
+            v->log_from = g_mime_utils_header_unfold(raw);
+        else if (g_ascii_strcasecmp(name, "Message-ID") == 0 && v->log_msgid == NULL)
+            v->log_msgid = g_mime_utils_header_unfold(raw);
+    }
+}
+
+/* choose_encoding - 7bit when it is plain short-lined ASCII, else QP or base64 */
+static GMimeContentEncoding choose_encoding(const GString *t)
+{
+    gsize   i, high = 0, col = 0, maxcol = 0;
+
+    for (i = 0; i < t->len; i++) {
+        guchar  c = (guchar) t->str[i];
+
+        if (c == '\n') {
+            maxcol = MAX(maxcol, col);
+            col = 0;
+            continue;
+        }
+        col++;
+        if (c >= 0x80)
+            high++;
+    }
+    maxcol = MAX(maxcol, col);
+    if (high == 0 && maxcol <= 76)
+        return GMIME_CONTENT_ENCODING_7BIT;
+    if (high * 6 < t->len)
+        return GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+    return GMIME_CONTENT_ENCODING_BASE64;
+}
+
+/* outmsg_body - transfer-encode v->text into v->body */
+void    outmsg_body(VERDICT *v)
+{
+    GMimeContentEncoding enc = choose_encoding(v->text);
+    GMimeEncoding state;
+    gsize   n;
+
+    if (enc == GMIME_CONTENT_ENCODING_7BIT) {
+        g_string_assign(v->body, v->text->str);
+    } else {
+        g_mime_encoding_init_encode(&state, enc);
+        g_string_set_size(v->body, g_mime_encoding_outlen(&state, v->text->len) + 16);
+        n = g_mime_encoding_flush(&state, v->text->str, v->text->len, v->body->str);
+        g_string_set_size(v->body, n);
+    }
+    verdict_add_header(v, "MIME-Version", "1.0");
+    verdict_add_header(v, "Content-Type", "text/plain; charset=UTF-8");
+    verdict_add_header(v, "Content-Transfer-Encoding", g_mime_content_encoding_to_string(enc));
+    verdict_add_header(v, "X-Mugai-Status", v->status);
+}

@@ -1,0 +1,151 @@
+/* report - the JSON report and the one-line log summary of a verdict */
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "verdict.h"
+
+/* add_string_or_null - "member": "value" or null */
+static void add_string_or_null(JsonBuilder *b, const char *member, const char *value)
+{
+    json_builder_set_member_name(b, member);
+    if (value)
+        json_builder_add_string_value(b, value);
+    else
+        json_builder_add_null_value(b);
+}
+
+/* add_attachment - one attachment object */
+static void add_attachment(JsonBuilder *b, const ATT_REC *a)
+{
+    json_builder_begin_object(b);
+    add_string_or_null(b, "filename", a->filename);
+    add_string_or_null(b, "declared_type", a->declared_type);
+    add_string_or_null(b, "detected_type", a->detected_type);
+    json_builder_set_member_name(b, "size");
+    if (a->size >= 0)
+        json_builder_add_int_value(b, a->size);
+    else
+        json_builder_add_null_value(b);
+    add_string_or_null(b, "sha256", a->sha256[0] ? a->sha256 : NULL);
+    add_string_or_null(b, "action", a->action);
+    add_string_or_null(b, "reason", a->reason);
+    add_string_or_null(b, "virus", a->virus);
+    json_builder_end_object(b);
+}
+
+/* add_string_array - "member": ["a", "b"] */
+static void add_string_array(JsonBuilder *b, const char *member, GPtrArray *a, gboolean as_name)
+{
+    guint   i;
+
+    json_builder_set_member_name(b, member);
+    json_builder_begin_array(b);
+    for (i = 0; i < a->len; i++) {
+        if (as_name) {
+            json_builder_begin_object(b);
+            json_builder_set_member_name(b, "name");
+            json_builder_add_string_value(b, g_ptr_array_index(a, i));
+            json_builder_end_object(b);
+        } else {
+            json_builder_add_string_value(b, g_ptr_array_index(a, i));
+        }
+    }
+    json_builder_end_array(b);
+}
+
+/* verdict_report_json - the JSON report */
+char   *verdict_report_json(const VERDICT *v)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    g_autoptr(JsonNode) root = NULL;
+    guint   i;
+
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "decision");
+    json_builder_add_string_value(b, decision_name(v->decision));
+    add_string_or_null(b, "reason", v->reason);
+    if (v->reply_code) {
+        g_autofree char *reply = g_strdup_printf("%s %s %s", v->reply_code, v->reply_dsn, v->reply_text);
+
+        add_string_or_null(b, "reply", reply);
+    }
+    add_string_or_null(b, "queue_id", v->queue_id);
+    add_string_or_null(b, "status", v->status);
+    json_builder_set_member_name(b, "size");
+    json_builder_add_int_value(b, (gint64) v->in_bytes);
+    json_builder_set_member_name(b, "parts");
+    json_builder_add_int_value(b, v->parts);
+    json_builder_set_member_name(b, "html_converted");
+    json_builder_add_boolean_value(b, v->html_converted);
+    json_builder_set_member_name(b, "links");
+    json_builder_add_int_value(b, v->links);
+    json_builder_set_member_name(b, "attachments");
+    json_builder_begin_array(b);
+    for (i = 0; i < v->attachments->len; i++)
+        add_attachment(b, g_ptr_array_index(v->attachments, i));
+    json_builder_end_array(b);
+    add_string_array(b, "viruses", v->viruses, TRUE);
+    add_string_array(b, "anomalies", v->anomalies, FALSE);
+    add_string_or_null(b, "quarantine_id", v->quarantine_id);
+    json_builder_end_object(b);
+
+    root = json_builder_get_root(b);
+    json_generator_set_root(gen, root);
+    json_generator_set_pretty(gen, TRUE);
+    return json_generator_to_data(gen, NULL);
+}
+
+/* append_kv - key=value, quoting values with spaces or quotes */
+static void append_kv(GString *s, const char *key, const char *value)
+{
+    const char *p;
+
+    g_string_append_printf(s, "%s%s=", s->len ? " " : "", key);
+    if (value == NULL || *value == '\0') {
+        g_string_append_c(s, '-');
+        return;
+    }
+    if (strpbrk(value, " \t\"=") == NULL) {
+        g_string_append(s, value);
+        return;
+    }
+    g_string_append_c(s, '"');
+    for (p = value; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            g_string_append_c(s, '\\');
+        g_string_append_c(s, (*p == '\n' || *p == '\r') ? ' ' : *p);
+    }
+    g_string_append_c(s, '"');
+}
+
+/* verdict_log_line - one key=value line for syslog */
+char   *verdict_log_line(const VERDICT *v)
+{
+    GString *s = g_string_new(NULL);
+    GString *names = g_string_new(NULL);
+    char    num[64];
+    guint   i;
+
+    for (i = 0; i < v->viruses->len; i++)
+        g_string_append_printf(names, "%s%s", i ? "," : "", (char *) g_ptr_array_index(v->viruses, i));
+    append_kv(s, "queue_id", v->queue_id);
+    append_kv(s, "decision", decision_name(v->decision));
+    if (v->reason)
+        append_kv(s, "reason", v->reason);
+    g_snprintf(num, sizeof(num), "%" G_GSIZE_FORMAT, v->in_bytes);
+    append_kv(s, "size", num);
+    g_snprintf(num, sizeof(num), "%u", v->attachments->len);
+    append_kv(s, "attachments", num);
+    append_kv(s, "virus", names->len ? names->str : "none");
+    append_kv(s, "html", v->html_converted ? "converted" : "none");
+    g_snprintf(num, sizeof(num), "%u", v->anomalies->len);
+    append_kv(s, "anomalies", num);
+    append_kv(s, "from", v->log_from);
+    append_kv(s, "message_id", v->log_msgid);
+    g_snprintf(num, sizeof(num), "%.1f", v->elapsed_ms);
+    append_kv(s, "ms", num);
+    g_string_free(names, TRUE);
+    return g_string_free(s, FALSE);
+}

@@ -1,0 +1,320 @@
+/* sanitize - the engine: one raw RFC 5322 message in, one verdict out
+ *
+ * Order of work for one message (each step is a decision point):
+ *   1. size limits            -> reject, before anything is parsed
+ *   2. line ends unified, header NULs blanked, excess parts cut off
+ *   3. the raw message scanned (ClamAV's own mail parser)
+ *   4. GMime parse, walk: body rendered, every other part recorded
+ *   5. URLs rewritten, notice written, header and body encoded
+ * A scanner failure at any point ends in tempfail: fail closed.
+ */
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "mugai/msg.h"
+#include "mugai/sizefmt.h"
+#include "mugai/url.h"
+#include "notice.h"
+#include "outmsg.h"
+#include "verdict.h"
+#include "walk.h"
+
+/* Most virus names listed in X-Mugai-Status. */
+#define SANITIZE_STATUS_MAX_VIRUSES 5
+/* Fallback charsets for raw 8-bit header text, in order of trial. */
+static const char *sanitize_fallback_charsets[] = {"UTF-8", "CP932", "EUC-JP", "WINDOWS-1252", NULL};
+
+struct engine {
+    const MUGAI_CONF *conf;
+    AV_ENGINE *av;
+    FTYPE  *ft;
+};
+
+/* engine_global_init - libraries that want one initialisation per process */
+static void engine_global_init(void)
+{
+    static gsize once;
+
+    if (g_once_init_enter(&once)) {
+        g_mime_init();
+        xmlInitParser();
+        g_once_init_leave(&once, 1);
+    }
+}
+
+/* engine_new - load scanners */
+ENGINE *engine_new(const MUGAI_CONF *conf, const ENGINE_OPTS *opts, GError **err)
+{
+    ENGINE *eng = g_new0(ENGINE, 1);
+
+    engine_global_init();
+    eng->conf = conf;
+    if ((eng->ft = ftype_new(err)) == NULL)
+        goto fail;
+    if (!(opts && opts->no_av) && (eng->av = av_engine_new(conf, err)) == NULL)
+        goto fail;
+    return eng;
+
+fail:
+    engine_free(eng);
+    return NULL;
+}
+
+/* engine_free - release; accepts NULL */
+void    engine_free(ENGINE *eng)
+{
+    if (eng == NULL)
+        return;
+    av_engine_free(eng->av);
+    ftype_free(eng->ft);
+    g_free(eng);
+}
+
+/* engine_av_signatures - signatures loaded */
+guint   engine_av_signatures(const ENGINE *eng)
+{
+    return eng->av ? av_engine_signatures(eng->av) : 0;
+}
+
+/* normalize - LF line ends, NULs in the header section blanked; *hdr_len
+ * gets the header section's length (transfer full) */
+static GByteArray *normalize(const char *data, gsize len, gsize *hdr_len, guint *nuls)
+{
+    GByteArray *out = g_byte_array_sized_new((guint) len + 1);
+    gsize   i;
+    gboolean in_header = TRUE;
+
+    *nuls = 0;
+    *hdr_len = len;
+    for (i = 0; i < len; i++) {
+        guint8  c = (guint8) data[i];
+
+        if (c == '\r') {
+            c = '\n';
+            if (i + 1 < len && data[i + 1] == '\n')
+                i++;
+        }
+        if (in_header && c == '\0') {
+            c = ' ';
+            (*nuls)++;
+        }
+        if (in_header && c == '\n' && (out->len == 0 || out->data[out->len - 1] == '\n')) {
+            in_header = FALSE;
+            *hdr_len = out->len + 1;
+        }
+        g_byte_array_append(out, &c, 1);
+    }
+    return out;
+}
+
+/* cut_excess_parts - truncate after the line that starts the part beyond
+ * max_parts delimiters, so that GMime never builds an unbounded tree */
+static gboolean cut_excess_parts(GByteArray *msg, gint64 max_parts)
+{
+    gsize   i, lines = 0, limit = (gsize) max_parts * 2 + 16;
+
+    for (i = 0; i + 1 < msg->len; i++) {
+        if ((i == 0 || msg->data[i - 1] == '\n') && msg->data[i] == '-' && msg->data[i + 1] == '-'
+            && ++lines > limit) {
+            g_byte_array_set_size(msg, (guint) i);
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* warning_name - GMime parser finding as a report word; *serious when it may hide content */
+static const char *warning_name(GMimeParserWarning code, gboolean *serious)
+{
+    *serious = TRUE;
+    switch (code) {
+    case GMIME_WARN_TRUNCATED_MESSAGE: return "truncated-message";
+    case GMIME_WARN_MALFORMED_MESSAGE: return "malformed-message";
+    case GMIME_WARN_MALFORMED_MULTIPART: return "malformed-multipart";
+    case GMIME_CRIT_INVALID_HEADER_NAME: return "invalid-header-name";
+    case GMIME_CRIT_CONFLICTING_HEADER: return "conflicting-header";
+    case GMIME_CRIT_CONFLICTING_PARAMETER: return "conflicting-parameter";
+    case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: return "multipart-without-boundary";
+    case GMIME_CRIT_NESTING_OVERFLOW: return "nesting-overflow";
+    case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: return "part-without-headers-or-content";
+    default:
+        break;
+    }
+    *serious = FALSE;
+    switch (code) {
+    case GMIME_WARN_DUPLICATED_HEADER: return "duplicated-header";
+    case GMIME_WARN_DUPLICATED_PARAMETER: return "duplicated-parameter";
+    case GMIME_WARN_UNENCODED_8BIT_HEADER: return "unencoded-8bit-header";
+    case GMIME_WARN_INVALID_CONTENT_TYPE: return "invalid-content-type";
+    case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE: return "invalid-rfc2047";
+    case GMIME_WARN_INVALID_PARAMETER: return "invalid-parameter";
+    case GMIME_WARN_INVALID_ADDRESS_LIST: return "invalid-address-list";
+    case GMIME_WARN_PART_WITHOUT_CONTENT: return "part-without-content";
+    default:
+        return "parser-warning";
+    }
+}
+
+/* on_parser_warning - GMime's anomaly callback: findings feed the verdict */
+static void on_parser_warning(gint64 offset, GMimeParserWarning code, const gchar *item, gpointer ctx)
+{
+    gboolean serious;
+    const char *name = warning_name(code, &serious);
+
+    verdict_add_anomaly((VERDICT *) ctx, name, serious);
+}
+
+/* parse - GMime with loose compliance and our anomaly callback (transfer full) */
+static GMimeMessage *parse(GByteArray *msg, VERDICT *v)
+{
+    GMimeParserOptions *po = g_mime_parser_options_new();
+    GMimeStream *stream = g_mime_stream_mem_new_with_byte_array(msg);
+    GMimeParser *parser;
+    GMimeMessage *m;
+
+    g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
+    g_mime_parser_options_set_address_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_parameter_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_rfc2047_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_allow_addresses_without_domain(po, TRUE);
+    g_mime_parser_options_set_fallback_charsets(po, sanitize_fallback_charsets);
+    g_mime_parser_options_set_warning_callback(po, on_parser_warning, v);
+    parser = g_mime_parser_new_with_stream(stream);
+    g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+    m = g_mime_parser_construct_message(parser, po);
+    g_object_unref(parser);
+    g_object_unref(stream);
+    g_mime_parser_options_free(po);
+    return m;
+}
+
+/* build_status - the X-Mugai-Status value */
+static char *build_status(const VERDICT *v)
+{
+    GString *s = g_string_new("sanitized");
+    guint   i;
+
+    g_string_append_printf(s, "; html=%s", v->html_converted ? "converted" : "none");
+    if (v->attachments->len)
+        g_string_append_printf(s, "; attachments=%u removed", v->attachments->len);
+    else
+        g_string_append(s, "; attachments=0");
+    g_string_append(s, "; virus=");
+    if (v->viruses->len == 0)
+        g_string_append(s, "none");
+    for (i = 0; i < v->viruses->len && i < SANITIZE_STATUS_MAX_VIRUSES; i++)
+        g_string_append_printf(s, "%s%s", i ? "," : "", (char *) g_ptr_array_index(v->viruses, i));
+    if (v->limits)
+        g_string_append(s, "; limits=exceeded");
+    if (v->serious_anomalies || v->unreadable)
+        g_string_append(s, "; malformed=yes");
+    return g_string_free(s, FALSE);
+}
+
+/* compose - notice plus body, URLs rewritten, into v->text */
+static void compose(VERDICT *v, const MUGAI_CONF *conf, GString *body, guint parts_skipped,
+                    gboolean withheld)
+{
+    const NOTICE_TEXT *t = notice_text(conf->notice_language);
+    g_autoptr(GString) notice = g_string_new(NULL);
+    g_autoptr(GString) rewritten = g_string_new(NULL);
+
+    render_tidy(body);
+    v->links = url_rewrite(body->str, body->len, conf->links, t->link_removed, rewritten);
+    notice_build(v, conf, parts_skipped, withheld, notice);
+    url_rewrite(notice->str, notice->len, conf->links, t->link_removed, v->text);
+    g_string_append_c(v->text, '\n');
+    if (rewritten->len > 0)
+        g_string_append_len(v->text, rewritten->str, rewritten->len);
+    else
+        g_string_append_printf(v->text, "%s\n", t->empty_body);
+}
+
+/* sanitize_parsed - steps 3 to 5 on a normalized message */
+static void sanitize_parsed(ENGINE *eng, VERDICT *v, GByteArray *norm)
+{
+    const MUGAI_CONF *conf = eng->conf;
+    WALK    w = {conf, eng->av, eng->ft, notice_text(conf->notice_language), v, 0, 0, 0, NULL};
+    g_autoptr(GString) body = g_string_new(NULL);
+    g_autofree char *raw_virus = NULL;
+    GMimeMessage *msg;
+    gboolean withheld = FALSE;
+
+    if (eng->av) {
+        switch (av_scan(eng->av, norm->data, norm->len, "message", &raw_virus)) {
+        case AV_INFECTED:
+            verdict_add_virus(v, raw_virus);
+            break;
+        case AV_ERROR:
+            w.av_error = g_steal_pointer(&raw_virus);
+            break;
+        case AV_CLEAN:
+            break;
+        }
+    }
+    msg = parse(norm, v);
+    if (msg == NULL)
+        v->unreadable = TRUE;
+    else
+        walk_message(&w, msg, body);
+    if (w.av_error != NULL) {
+        msg_warn("queue_id=%s virus scan failed: %s; answering tempfail", v->queue_id, w.av_error);
+        verdict_set_reply(v, DECISION_TEMPFAIL, "451", "4.3.0", "scan-failed",
+                          "virus scan failed; message deferred");
+        g_free(w.av_error);
+        g_clear_object(&msg);
+        return;
+    }
+    /* The raw scan found something no part scan attributed: show none of the text. */
+    if (v->viruses->len > 0 && w.infected_parts == 0) {
+        g_string_truncate(body, 0);
+        withheld = TRUE;
+    }
+    compose(v, conf, body, w.parts_skipped, withheld);
+    v->status = build_status(v);
+    outmsg_headers(v, msg, conf);
+    outmsg_body(v);
+    g_clear_object(&msg);
+}
+
+/* sanitize_message - decide about one message */
+VERDICT *sanitize_message(ENGINE *eng, const char *data, gsize len, const char *queue_id)
+{
+    const MUGAI_CONF *conf = eng->conf;
+    VERDICT *v = verdict_new();
+    gint64  t0 = g_get_monotonic_time();
+    g_autoptr(GByteArray) norm = NULL;
+    gsize   hdr_len;
+    guint   nuls;
+    char    sz[SIZEFMT_BUFSIZE];
+
+    v->queue_id = g_strdup(queue_id && *queue_id ? queue_id : "-");
+    v->in_bytes = len;
+    if (len > (gsize) conf->max_message_bytes) {
+        g_autofree char *text = g_strdup_printf("message too large for sanitizing (limit %s)",
+                                                sizefmt_human(conf->max_message_bytes, sz));
+
+        verdict_set_reply(v, DECISION_REJECT, "552", "5.3.4", "message-too-large", text);
+        goto done;
+    }
+    norm = normalize(data, len, &hdr_len, &nuls);
+    if (hdr_len > (gsize) conf->max_header_bytes) {
+        g_autofree char *text = g_strdup_printf("header section too large for sanitizing (limit %s)",
+                                                sizefmt_human(conf->max_header_bytes, sz));
+
+        verdict_set_reply(v, DECISION_REJECT, "552", "5.3.4", "header-too-large", text);
+        goto done;
+    }
+    if (nuls)
+        verdict_add_anomaly(v, "nul-in-header", FALSE);
+    if (cut_excess_parts(norm, conf->max_parts)) {
+        v->limits |= LIMIT_PARTS;
+        verdict_add_anomaly(v, "too-many-parts", TRUE);
+    }
+    sanitize_parsed(eng, v, norm);
+
+done:
+    v->elapsed_ms = (double) (g_get_monotonic_time() - t0) / 1000.0;
+    return v;
+}

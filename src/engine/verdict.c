@@ -1,0 +1,180 @@
+/* verdict - the record of what was decided about one message */
+#include <string.h>
+
+#include "verdict.h"
+
+/* att_rec_new - a record with the given static reason */
+ATT_REC *att_rec_new(const char *reason)
+{
+    ATT_REC *rec = g_new0(ATT_REC, 1);
+
+    rec->reason = reason;
+    rec->action = "removed";
+    rec->size = -1;
+    return rec;
+}
+
+/* att_rec_free - release; accepts NULL */
+void    att_rec_free(ATT_REC *rec)
+{
+    if (rec == NULL)
+        return;
+    g_free(rec->filename);
+    g_free(rec->declared_type);
+    g_free(rec->detected_type);
+    g_free(rec->virus);
+    g_free(rec);
+}
+
+/* verdict_new - an empty verdict */
+VERDICT *verdict_new(void)
+{
+    VERDICT *v = g_new0(VERDICT, 1);
+
+    v->decision = DECISION_DELIVER;
+    v->attachments = g_ptr_array_new_with_free_func((GDestroyNotify) att_rec_free);
+    v->viruses = g_ptr_array_new_with_free_func(g_free);
+    v->anomalies = g_ptr_array_new_with_free_func(g_free);
+    v->hdr_names = g_ptr_array_new_with_free_func(g_free);
+    v->hdr_values = g_ptr_array_new_with_free_func(g_free);
+    v->text = g_string_new(NULL);
+    v->body = g_string_new(NULL);
+    return v;
+}
+
+/* verdict_free - release; accepts NULL */
+void    verdict_free(VERDICT *v)
+{
+    if (v == NULL)
+        return;
+    g_free(v->reply_code);
+    g_free(v->reply_dsn);
+    g_free(v->reply_text);
+    g_free(v->reason);
+    g_free(v->queue_id);
+    g_ptr_array_unref(v->attachments);
+    g_ptr_array_unref(v->viruses);
+    g_ptr_array_unref(v->anomalies);
+    g_ptr_array_unref(v->hdr_names);
+    g_ptr_array_unref(v->hdr_values);
+    g_string_free(v->text, TRUE);
+    g_string_free(v->body, TRUE);
+    g_free(v->status);
+    g_free(v->quarantine_id);
+    g_free(v->log_from);
+    g_free(v->log_subject);
+    g_free(v->log_msgid);
+    g_free(v);
+}
+
+/* verdict_set_reply - set decision with its SMTP reply */
+void    verdict_set_reply(VERDICT *v, DECISION d, const char *code, const char *dsn,
+                          const char *reason, const char *text)
+{
+    v->decision = d;
+    g_free(v->reply_code);
+    g_free(v->reply_dsn);
+    g_free(v->reply_text);
+    g_free(v->reason);
+    v->reply_code = g_strdup(code);
+    v->reply_dsn = g_strdup(dsn);
+    v->reply_text = g_strdup(text);
+    v->reason = g_strdup(reason);
+}
+
+/* ptr_array_has - is the string already in the array? */
+static gboolean ptr_array_has(GPtrArray *a, const char *s)
+{
+    guint   i;
+
+    for (i = 0; i < a->len; i++)
+        if (strcmp(g_ptr_array_index(a, i), s) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/* verdict_add_attachment - append a record */
+void    verdict_add_attachment(VERDICT *v, ATT_REC *rec)
+{
+    g_ptr_array_add(v->attachments, rec);
+}
+
+/* verdict_add_virus - remember a signature name once */
+void    verdict_add_virus(VERDICT *v, const char *name)
+{
+    if (!ptr_array_has(v->viruses, name))
+        g_ptr_array_add(v->viruses, g_strdup(name));
+}
+
+/* verdict_add_anomaly - remember a parser finding once */
+void    verdict_add_anomaly(VERDICT *v, const char *what, gboolean serious)
+{
+    if (serious)
+        v->serious_anomalies++;
+    if (!ptr_array_has(v->anomalies, what))
+        g_ptr_array_add(v->anomalies, g_strdup(what));
+}
+
+/* verdict_add_header - append an output header */
+void    verdict_add_header(VERDICT *v, const char *name, const char *value)
+{
+    g_ptr_array_add(v->hdr_names, g_strdup(name));
+    g_ptr_array_add(v->hdr_values, g_strdup(value));
+}
+
+/* verdict_decision - what to do with the message */
+DECISION verdict_decision(const VERDICT *v)
+{
+    return v->decision;
+}
+
+/* decision_name - the decision as the report spells it */
+const char *decision_name(DECISION d)
+{
+    switch (d) {
+    case DECISION_DELIVER: return "deliver";
+    case DECISION_REJECT: return "reject";
+    case DECISION_DISCARD: return "discard";
+    case DECISION_TEMPFAIL: return "tempfail";
+    }
+    return "tempfail";
+}
+
+const char *verdict_reply_code(const VERDICT *v) { return v->reply_code; }
+const char *verdict_reply_dsn(const VERDICT *v) { return v->reply_dsn; }
+const char *verdict_reply_text(const VERDICT *v) { return v->reply_text; }
+const char *verdict_status(const VERDICT *v) { return v->status; }
+const char *verdict_text(const VERDICT *v) { return v->text->str; }
+
+/* verdict_header_count - number of output header fields */
+guint   verdict_header_count(const VERDICT *v)
+{
+    return v->hdr_names->len;
+}
+
+/* verdict_header - one output header field */
+void    verdict_header(const VERDICT *v, guint i, const char **name, const char **value)
+{
+    *name = g_ptr_array_index(v->hdr_names, i);
+    *value = g_ptr_array_index(v->hdr_values, i);
+}
+
+/* verdict_body - encoded body */
+const char *verdict_body(const VERDICT *v, gsize *len)
+{
+    *len = v->body->len;
+    return v->body->str;
+}
+
+/* verdict_write_message - write the whole sanitized message */
+gboolean verdict_write_message(const VERDICT *v, FILE *fp)
+{
+    guint   i;
+
+    for (i = 0; i < v->hdr_names->len; i++)
+        fprintf(fp, "%s: %s\n", (char *) g_ptr_array_index(v->hdr_names, i),
+                (char *) g_ptr_array_index(v->hdr_values, i));
+    fputc('\n', fp);
+    fwrite(v->body->str, 1, v->body->len, fp);
+    return fflush(fp) == 0 && !ferror(fp);
+}

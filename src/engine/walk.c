@@ -1,0 +1,369 @@
+/* walk - visit a parsed message and sort every part */
+#include <string.h>
+
+#include "mugai/charset.h"
+#include "mugai/fname.h"
+#include "mugai/mime_part.h"
+#include "mugai/render.h"
+#include "mugai/textblob.h"
+#include "walk.h"
+
+/* multipart/alternative: a plain alternative shorter than this many
+ * characters, and under a tenth of the HTML one, is a stub ("view this
+ * message in a browser") and the HTML alternative is shown instead. */
+#define WALK_STUB_MAX_CHARS 200
+
+static const char REASON_ATTACHMENT[] = "attachment";
+static const char REASON_INLINE[] = "inline";
+static const char REASON_SIGNATURE[] = "signature";
+static const char REASON_ENCRYPTED[] = "encrypted";
+static const char REASON_IN_TEXT[] = "encoded-in-text";
+static const char REASON_VIRUS[] = "virus";
+
+static void walk_object(WALK *w, GMimeObject *obj, guint depth, GString *sink, const char *reason);
+
+/* sink_append - add rendered text, as one paragraph, within max_text_bytes */
+static void sink_append(WALK *w, GString *sink, const char *text, gsize len)
+{
+    gsize   room;
+
+    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == ' '))
+        len--;
+    if (sink == NULL || len == 0)
+        return;
+    if (sink->len > 0)
+        g_string_append(sink, "\n");
+    room = sink->len < (gsize) w->conf->max_text_bytes ? (gsize) w->conf->max_text_bytes - sink->len : 0;
+    if (len > room) {
+        const char *end = text + room;
+
+        /* Cut at a character boundary. */
+        while (end > text && ((guchar) * end & 0xC0) == 0x80)
+            end--;
+        len = (gsize) (end - text);
+        w->v->limits |= LIMIT_TEXT;
+    }
+    g_string_append_len(sink, text, len);
+    g_string_append_c(sink, '\n');
+}
+
+/* scan_bytes - virus scan; returns the signature name or NULL (transfer full) */
+static char *scan_bytes(WALK *w, const guchar *data, gsize len, const char *name)
+{
+    char   *what = NULL;
+
+    if (w->av == NULL)
+        return NULL;
+    switch (av_scan(w->av, data, len, name, &what)) {
+    case AV_CLEAN:
+        return NULL;
+    case AV_INFECTED:
+        verdict_add_virus(w->v, what);
+        w->infected_parts++;
+        return what;
+    case AV_ERROR:
+        if (w->av_error == NULL)
+            w->av_error = what;
+        else
+            g_free(what);
+        return NULL;
+    }
+    return NULL;
+}
+
+/* record - an ATT_REC for bytes that leave the message (scanned, typed, hashed) */
+static ATT_REC *record(WALK *w, const char *reason, char *filename, const char *declared,
+                       const guchar *data, gsize len)
+{
+    ATT_REC *rec = att_rec_new(reason);
+    g_autofree char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
+
+    rec->filename = filename;
+    rec->declared_type = g_strdup(declared);
+    rec->detected_type = ftype_detect(w->ft, data, len);
+    rec->size = (gint64) len;
+    g_strlcpy(rec->sha256, sum, sizeof(rec->sha256));
+    rec->virus = scan_bytes(w, data, len, filename);
+    verdict_add_attachment(w->v, rec);
+    return rec;
+}
+
+/* blob_found - an encoded block cut out of body text */
+static void blob_found(TEXTBLOB_KIND kind, const char *name, const guchar *data, gsize len,
+                       gpointer ctx, GByteArray *out)
+{
+    WALK   *w = ctx;
+    ATT_REC *rec = record(w, REASON_IN_TEXT, *name ? fname_utf8(name) : NULL,
+                          textblob_kind_type(kind), data, len);
+    g_autofree char *shown = rec->filename ? fname_display(rec->filename) : g_strdup(w->nt->att_noname);
+    g_autoptr(GString) line = g_string_new(NULL);
+
+    notice_subst(line, w->nt->blob_removed, shown);
+    g_byte_array_append(out, (const guchar *) line->str, (guint) line->len);
+    g_byte_array_append(out, (const guchar *) "\n", 1);
+}
+
+/* render_part - decoded body text part to UTF-8 text in tmp */
+static void render_part(WALK *w, GMimeObject *obj, gboolean html, GByteArray *data, GString *tmp)
+{
+    GMimeContentType *ct = g_mime_object_get_content_type(obj);
+    const char *declared = ct ? g_mime_content_type_get_parameter(ct, "charset") : NULL;
+    g_autofree char *sniffed = NULL;
+    g_autoptr(GString) utf8 = g_string_sized_new(data->len + 16);
+    gsize   len = data->len;
+
+    if (len > (gsize) w->conf->max_decoded_bytes) {
+        len = (gsize) w->conf->max_decoded_bytes;
+        w->v->limits |= LIMIT_DECODED;
+    }
+    if (html) {
+        RENDER_HTML_OPTS ro = {w->nt->image, (guint) w->conf->max_html_depth};
+        guint   cut = w->v->html.depth_cut;
+
+        if (declared == NULL)
+            declared = sniffed = charset_sniff_html_meta((const char *) data->data, len);
+        charset_to_utf8((const char *) data->data, len, declared, utf8, NULL);
+        render_html(utf8->str, utf8->len, &ro, tmp, &w->v->html);
+        if (w->v->html.depth_cut > cut)
+            w->v->limits |= LIMIT_HTML_DEPTH;
+        w->v->html_converted = TRUE;
+    } else {
+        g_autoptr(GByteArray) kept = g_byte_array_sized_new((guint) len);
+        const char *format = ct ? g_mime_content_type_get_parameter(ct, "format") : NULL;
+        const char *delsp = ct ? g_mime_content_type_get_parameter(ct, "delsp") : NULL;
+
+        textblob_extract((const char *) data->data, len, kept, blob_found, w);
+        charset_to_utf8((const char *) kept->data, kept->len, declared, utf8, NULL);
+        render_text_plain(utf8->str, utf8->len,
+                          format && g_ascii_strcasecmp(format, "flowed") == 0,
+                          delsp && g_ascii_strcasecmp(delsp, "yes") == 0, tmp);
+    }
+    w->v->body_parts++;
+}
+
+/* walk_leaf - a part with content: body text or an attachment */
+static void walk_leaf(WALK *w, GMimePart *part, GString *sink, const char *reason)
+{
+    GMimeObject *obj = GMIME_OBJECT(part);
+    g_autofree char *type = mime_type_of(obj);
+    gboolean plain = strcmp(type, "text/plain") == 0;
+    gboolean html = strcmp(type, "text/html") == 0;
+    gboolean body = (plain || html) && !mime_is_attachment(obj) && reason == REASON_ATTACHMENT;
+    g_autoptr(GByteArray) data = mime_part_decode(part);
+    g_autofree char *virus = NULL;
+
+    if (!body) {
+        record(w, reason, fname_from_part(obj), type, data->data, data->len);
+        return;
+    }
+    if ((virus = scan_bytes(w, data->data, data->len, "body")) != NULL) {
+        ATT_REC *rec = record(w, REASON_VIRUS, fname_from_part(obj), type, data->data, data->len);
+
+        if (rec->virus == NULL)
+            rec->virus = g_strdup(virus);
+        return;
+    }
+    if (sink != NULL) {
+        g_autoptr(GString) tmp = g_string_sized_new(data->len);
+
+        render_part(w, obj, html, data, tmp);
+        sink_append(w, sink, tmp->str, tmp->len);
+    }
+}
+
+/* is_plain_leaf - text/plain meant as body */
+static gboolean is_plain_leaf(GMimeObject *o)
+{
+    g_autofree char *t = mime_type_of(o);
+
+    return GMIME_IS_PART(o) && strcmp(t, "text/plain") == 0 && !mime_is_attachment(o);
+}
+
+/* is_rich - text/html, or a multipart (related, mixed) that carries it */
+static gboolean is_rich(GMimeObject *o)
+{
+    g_autofree char *t = mime_type_of(o);
+
+    return (GMIME_IS_PART(o) && strcmp(t, "text/html") == 0 && !mime_is_attachment(o))
+        || GMIME_IS_MULTIPART(o);
+}
+
+/* walk_rest - every child except skip, text discarded */
+static void walk_rest(WALK *w, GMimeMultipart *mp, int skip1, int skip2, guint depth)
+{
+    int     i, n = g_mime_multipart_get_count(mp);
+
+    for (i = 0; i < n; i++)
+        if (i != skip1 && i != skip2)
+            walk_object(w, g_mime_multipart_get_part(mp, i), depth + 1, NULL, REASON_ATTACHMENT);
+}
+
+/* walk_alternative - exactly one alternative is rendered (docs/rendering.md) */
+static void walk_alternative(WALK *w, GMimeMultipart *mp, guint depth, GString *sink)
+{
+    int     i, n = g_mime_multipart_get_count(mp), plain = -1, rich = -1;
+    g_autoptr(GString) ptext = g_string_new(NULL);
+    g_autoptr(GString) rtext = g_string_new(NULL);
+    glong   pchars;
+
+    for (i = 0; i < n; i++) {
+        GMimeObject *c = g_mime_multipart_get_part(mp, i);
+
+        if (plain < 0 && is_plain_leaf(c))
+            plain = i;
+        else if (is_rich(c))
+            rich = i;           /* the last rich one: the sender's preferred */
+    }
+    if (plain < 0 && rich < 0) {
+        if (n > 0)
+            walk_object(w, g_mime_multipart_get_part(mp, n - 1), depth + 1, sink, REASON_ATTACHMENT);
+        walk_rest(w, mp, n - 1, -1, depth);
+        return;
+    }
+    if (plain >= 0)
+        walk_object(w, g_mime_multipart_get_part(mp, plain), depth + 1, ptext, REASON_ATTACHMENT);
+    pchars = g_utf8_strlen(g_strstrip(ptext->str), -1);
+    if (rich >= 0 && (plain < 0 || pchars < WALK_STUB_MAX_CHARS)) {
+        walk_object(w, g_mime_multipart_get_part(mp, rich), depth + 1, rtext, REASON_ATTACHMENT);
+        if (plain < 0 || pchars * 10 < g_utf8_strlen(rtext->str, -1) || pchars == 0) {
+            sink_append(w, sink, rtext->str, rtext->len);
+            walk_rest(w, mp, plain, rich, depth);
+            return;
+        }
+    } else {
+        rich = -1;              /* not walked yet: walk_rest takes it, text discarded */
+    }
+    sink_append(w, sink, ptext->str, strlen(ptext->str));
+    walk_rest(w, mp, plain, rich, depth);
+}
+
+/* related_root - index of the root part: the "start" Content-ID, else 0 */
+static int related_root(GMimeMultipart *mp)
+{
+    GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(mp));
+    const char *start = ct ? g_mime_content_type_get_parameter(ct, "start") : NULL;
+    int     i, n = g_mime_multipart_get_count(mp);
+    g_autofree char *want = NULL;
+
+    if (start == NULL)
+        return 0;
+    want = g_strdup(start);
+    g_strstrip(want);
+    if (*want == '<') {
+        memmove(want, want + 1, strlen(want));
+        if (*want && want[strlen(want) - 1] == '>')
+            want[strlen(want) - 1] = '\0';
+    }
+    for (i = 0; i < n; i++) {
+        const char *cid = g_mime_object_get_content_id(g_mime_multipart_get_part(mp, i));
+
+        if (cid && strcmp(cid, want) == 0)
+            return i;
+    }
+    return 0;
+}
+
+/* walk_multipart - by subtype */
+static void walk_multipart(WALK *w, GMimeMultipart *mp, guint depth, GString *sink)
+{
+    GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(mp));
+    const char *sub = ct ? g_mime_content_type_get_media_subtype(ct) : "mixed";
+    int     i, n = g_mime_multipart_get_count(mp), root;
+
+    if (g_ascii_strcasecmp(sub, "alternative") == 0) {
+        walk_alternative(w, mp, depth, sink);
+    } else if (g_ascii_strcasecmp(sub, "related") == 0) {
+        root = related_root(mp);
+        for (i = 0; i < n; i++)
+            walk_object(w, g_mime_multipart_get_part(mp, i), depth + 1, i == root ? sink : NULL,
+                        i == root ? REASON_ATTACHMENT : REASON_INLINE);
+    } else if (g_ascii_strcasecmp(sub, "signed") == 0) {
+        for (i = 0; i < n; i++)
+            walk_object(w, g_mime_multipart_get_part(mp, i), depth + 1, i == 0 ? sink : NULL,
+                        i == 0 ? REASON_ATTACHMENT : REASON_SIGNATURE);
+    } else if (g_ascii_strcasecmp(sub, "encrypted") == 0) {
+        for (i = 0; i < n; i++)
+            walk_object(w, g_mime_multipart_get_part(mp, i), depth + 1, NULL, REASON_ENCRYPTED);
+    } else {
+        for (i = 0; i < n; i++)
+            walk_object(w, g_mime_multipart_get_part(mp, i), depth + 1, sink, REASON_ATTACHMENT);
+    }
+}
+
+/* forwarded_header - one "Name: value" line of a forwarded message, decoded */
+static void forwarded_header(GMimeMessage *m, const char *name, GString *out)
+{
+    const char *raw = g_mime_object_get_header(GMIME_OBJECT(m), name);
+    g_autofree char *text = NULL;
+
+    if (raw == NULL)
+        return;
+    text = g_mime_utils_header_decode_text(NULL, raw);
+    g_string_append_printf(out, "%s: ", name);
+    render_clean_append(text, strlen(text), out);
+    g_string_append_c(out, '\n');
+}
+
+/* walk_forwarded - message/rfc822 rendered inline under its own headers */
+static void walk_forwarded(WALK *w, GMimeMessagePart *mpart, guint depth, GString *sink)
+{
+    GMimeMessage *m = g_mime_message_part_get_message(mpart);
+    g_autoptr(GString) tmp = g_string_new(NULL);
+    GMimeObject *body;
+
+    if (m == NULL)
+        return;
+    body = g_mime_message_get_mime_part(m);
+    if (sink != NULL) {
+        g_string_append_printf(tmp, "%s\n", w->nt->forwarded);
+        forwarded_header(m, "From", tmp);
+        forwarded_header(m, "Date", tmp);
+        forwarded_header(m, "To", tmp);
+        forwarded_header(m, "Cc", tmp);
+        forwarded_header(m, "Subject", tmp);
+        g_string_append_c(tmp, '\n');
+        w->v->forwarded++;
+    }
+    if (body != NULL)
+        walk_object(w, body, depth + 1, sink ? tmp : NULL, REASON_ATTACHMENT);
+    sink_append(w, sink, tmp->str, tmp->len);
+}
+
+/* walk_object - any MIME object, within the depth and part limits */
+static void walk_object(WALK *w, GMimeObject *obj, guint depth, GString *sink, const char *reason)
+{
+    if (depth > (guint) w->conf->max_mime_depth) {
+        w->v->limits |= LIMIT_DEPTH;
+        w->parts_skipped++;
+        return;
+    }
+    if (++w->parts > (guint) w->conf->max_parts) {
+        w->v->limits |= LIMIT_PARTS;
+        w->parts_skipped++;
+        return;
+    }
+    w->v->parts = w->parts;
+    if (GMIME_IS_MULTIPART(obj)) {
+        if (reason == REASON_ENCRYPTED || reason == REASON_SIGNATURE)
+            sink = NULL;
+        walk_multipart(w, GMIME_MULTIPART(obj), depth, reason == REASON_ATTACHMENT ? sink : NULL);
+    } else if (GMIME_IS_MESSAGE_PART(obj)) {
+        walk_forwarded(w, GMIME_MESSAGE_PART(obj), depth, sink);
+    } else if (GMIME_IS_PART(obj)) {
+        walk_leaf(w, GMIME_PART(obj), sink, reason);
+    } else {
+        /* message/partial and anything else GMime models separately */
+        g_autofree char *type = mime_type_of(obj);
+
+        record(w, reason, fname_from_part(obj), type, (const guchar *) "", 0);
+    }
+}
+
+/* walk_message - render msg's body into out and record its attachments */
+void    walk_message(WALK *w, GMimeMessage *msg, GString *out)
+{
+    GMimeObject *body = g_mime_message_get_mime_part(msg);
+
+    if (body != NULL)
+        walk_object(w, body, 1, out, REASON_ATTACHMENT);
+}
