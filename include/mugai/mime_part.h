@@ -4,6 +4,12 @@
 
 #include <gmime/gmime.h>
 
+/* mime_options_new - GMime parser options as mugai parses: loose
+ * compliance, addresses without domain, and fallback charsets for raw
+ * 8-bit header text (UTF-8, CP932, EUC-JP, Windows-1252) (transfer full;
+ * g_mime_parser_options_free) */
+GMimeParserOptions *mime_options_new(void);
+
 /* mime_type_of - "type/subtype" in lower case (transfer full) */
 char   *mime_type_of(GMimeObject *obj);
 

@@ -152,11 +152,15 @@ MUGAI_CONF   *conf_load(const char *path, GError **err)
 {
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_auto(GStrv) groups = NULL;
-    MUGAI_CONF   *conf;
+    GError *lerr = NULL;
+    MUGAI_CONF *conf;
     gsize   g, k;
 
-    if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, err))
+    if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &lerr)) {
+        g_set_error(err, CONF_ERROR, 1, "%s: %s", path, lerr->message);
+        g_error_free(lerr);
         return NULL;
+    }
     conf = conf_new_defaults();
     groups = g_key_file_get_groups(kf, NULL);
     for (g = 0; groups[g]; g++) {

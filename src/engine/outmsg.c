@@ -32,7 +32,8 @@ static gboolean is_plain_ascii(const char *s)
     return strstr(s, "=?") == NULL;
 }
 
-/* fold_tokens - fold at white space for a field whose name is name_len long (transfer full) */
+/* fold_tokens - fold at white space for a field whose name is name_len
+ * long; NULL when a single token cannot fit a line (transfer full) */
 static char *fold_tokens(const char *value, gsize name_len)
 {
     g_auto(GStrv) tok = g_strsplit_set(value, " \t", -1);
@@ -44,6 +45,10 @@ static char *fold_tokens(const char *value, gsize name_len)
 
         if (n == 0)
             continue;
+        if (n + name_len + 2 > OUTMSG_MAX_LINE) {
+            g_string_free(s, TRUE);
+            return NULL;
+        }
         if (s->len > 0) {
             if (col + 1 + n > OUTMSG_FOLD_COLUMN) {
                 g_string_append(s, "\n ");
@@ -70,8 +75,12 @@ char   *outmsg_encode_unstructured(const char *text, gsize name_len)
     render_clean_append(text, strlen(text), tmp);
     g_strdelimit(tmp->str, "\t\n", ' ');
     clean = g_strstrip(g_string_free(tmp, FALSE));
-    if (is_plain_ascii(clean))
-        return fold_tokens(clean, name_len);
+    if (is_plain_ascii(clean)) {
+        char   *folded = fold_tokens(clean, name_len);
+
+        if (folded != NULL)
+            return folded;
+    }
     s = g_string_new(NULL);
     p = clean;
     end = clean + strlen(clean);
@@ -113,9 +122,9 @@ static void force_utf8(InternetAddressList *list)
 }
 
 /* encode_addresses - re-encoded address list, or NULL when none parse (transfer full) */
-static char *encode_addresses(const char *name, const char *raw)
+static char *encode_addresses(const char *name, const char *raw, GMimeParserOptions *po)
 {
-    InternetAddressList *list = internet_address_list_parse(NULL, raw);
+    InternetAddressList *list = internet_address_list_parse(po, raw);
     GString *s;
     gsize   n;
 
@@ -138,8 +147,23 @@ static char *encode_addresses(const char *name, const char *raw)
     return g_string_free(s, FALSE);
 }
 
+/* lines_fit - does every line of a folded value fit OUTMSG_MAX_LINE? */
+static gboolean lines_fit(const char *value, gsize name_len)
+{
+    const char *p = value;
+    gsize   col = name_len + 2;
+
+    for (; *p; p++) {
+        col = *p == '\n' ? 0 : col + 1;
+        if (col > OUTMSG_MAX_LINE)
+            return FALSE;
+    }
+    return TRUE;
+}
+
 /* outmsg_headers - add the kept header fields of msg to v */
-void    outmsg_headers(VERDICT *v, GMimeMessage *msg, const MUGAI_CONF *conf)
+void    outmsg_headers(VERDICT *v, GMimeMessage *msg, const MUGAI_CONF *conf,
+                       GMimeParserOptions *po)
 {
     GMimeHeaderList *hl;
     int     i, n;
@@ -162,17 +186,29 @@ void    outmsg_headers(VERDICT *v, GMimeMessage *msg, const MUGAI_CONF *conf)
                                                g_strv_length(conf->keep_headers))))
             continue;
         if (name_in(name, outmsg_address, G_N_ELEMENTS(outmsg_address)))
-            value = encode_addresses(name, raw);
+            value = encode_addresses(name, raw, po);
         if (value == NULL) {
             unfolded = g_mime_utils_header_unfold(raw);
             g_strstrip(unfolded);
             if (is_plain_ascii(unfolded) && g_ascii_strcasecmp(name, "Subject") != 0) {
-                value = fold_tokens(unfolded, strlen(name));
+                if ((value = fold_tokens(unfolded, strlen(name))) == NULL) {
+                    verdict_add_anomaly(v, "overlong-header-dropped", FALSE);
+                    continue;
+                }
             } else {
-                g_autofree char *decoded = g_mime_utils_header_decode_text(NULL, unfolded);
+                g_autofree char *decoded = g_mime_utils_header_decode_text(po, unfolded);
 
                 value = outmsg_encode_unstructured(decoded, strlen(name));
             }
+        }
+        /* GMime's address folding can leave an unbreakable run: fall back
+         * to encoded words, which always fold. */
+        if (!lines_fit(value, strlen(name))) {
+            g_autofree char *decoded = g_mime_utils_header_decode_text(po, raw);
+
+            g_free(value);
+            value = outmsg_encode_unstructured(decoded, strlen(name));
+            verdict_add_anomaly(v, "overlong-header-reencoded", FALSE);
         }
         if (*value == '\0')
             continue;
@@ -209,20 +245,45 @@ static GMimeContentEncoding choose_encoding(const GString *t)
     return GMIME_CONTENT_ENCODING_BASE64;
 }
 
-/* outmsg_body - transfer-encode v->text into v->body */
-void    outmsg_body(VERDICT *v)
+/* longest_line - octets in the longest line */
+static gsize longest_line(const GString *s)
 {
-    GMimeContentEncoding enc = choose_encoding(v->text);
+    gsize   i, col = 0, max = 0;
+
+    for (i = 0; i < s->len; i++) {
+        col = s->str[i] == '\n' ? 0 : col + 1;
+        max = MAX(max, col);
+    }
+    return max;
+}
+
+/* encode_with - transfer-encode v->text into v->body */
+static void encode_with(VERDICT *v, GMimeContentEncoding enc)
+{
     GMimeEncoding state;
     gsize   n;
 
     if (enc == GMIME_CONTENT_ENCODING_7BIT) {
         g_string_assign(v->body, v->text->str);
-    } else {
-        g_mime_encoding_init_encode(&state, enc);
-        g_string_set_size(v->body, g_mime_encoding_outlen(&state, v->text->len) + 16);
-        n = g_mime_encoding_flush(&state, v->text->str, v->text->len, v->body->str);
-        g_string_set_size(v->body, n);
+        return;
+    }
+    g_mime_encoding_init_encode(&state, enc);
+    g_string_set_size(v->body, g_mime_encoding_outlen(&state, v->text->len) + 16);
+    n = g_mime_encoding_flush(&state, v->text->str, v->text->len, v->body->str);
+    g_string_set_size(v->body, n);
+}
+
+/* outmsg_body - transfer-encode v->text into v->body */
+void    outmsg_body(VERDICT *v)
+{
+    GMimeContentEncoding enc = choose_encoding(v->text);
+
+    encode_with(v, enc);
+    /* GMime's quoted-printable encoder can leave long lines (seen on runs of
+     * ';'); base64 always wraps at 76, so it is the safe fallback. */
+    if (longest_line(v->body) > OUTMSG_MAX_LINE) {
+        enc = GMIME_CONTENT_ENCODING_BASE64;
+        encode_with(v, enc);
     }
     verdict_add_header(v, "MIME-Version", "1.0");
     verdict_add_header(v, "Content-Type", "text/plain; charset=UTF-8");

@@ -16,11 +16,15 @@
 
 /* Folding target and hard limit for header lines. */
 #define OUTMSG_FOLD_COLUMN 78
+/* RFC 5322 line limit (octets, without CRLF). */
+#define OUTMSG_MAX_LINE 998
 /* Longest raw chunk in one RFC 2047 encoded word (base64 of it fits 75). */
 #define OUTMSG_WORD_BYTES 45
 
-/* outmsg_headers - add the kept header fields of msg (may be NULL) to v */
-void    outmsg_headers(VERDICT *v, GMimeMessage *msg, const MUGAI_CONF *conf);
+/* outmsg_headers - add the kept header fields of msg (may be NULL) to v;
+ * po decodes raw header text (see mime_options_new) */
+void    outmsg_headers(VERDICT *v, GMimeMessage *msg, const MUGAI_CONF *conf,
+                       GMimeParserOptions *po);
 
 /* outmsg_body - transfer-encode v->text into v->body and add the MIME
  * header fields and X-Mugai-Status */

@@ -12,6 +12,7 @@
 
 #include <libxml/parser.h>
 
+#include "mugai/mime_part.h"
 #include "mugai/msg.h"
 #include "mugai/sizefmt.h"
 #include "mugai/url.h"
@@ -22,8 +23,6 @@
 
 /* Most virus names listed in X-Mugai-Status. */
 #define SANITIZE_STATUS_MAX_VIRUSES 5
-/* Fallback charsets for raw 8-bit header text, in order of trial. */
-static const char *sanitize_fallback_charsets[] = {"UTF-8", "CP932", "EUC-JP", "WINDOWS-1252", NULL};
 
 struct engine {
     const MUGAI_CONF *conf;
@@ -165,27 +164,19 @@ static void on_parser_warning(gint64 offset, GMimeParserWarning code, const gcha
     verdict_add_anomaly((VERDICT *) ctx, name, serious);
 }
 
-/* parse - GMime with loose compliance and our anomaly callback (transfer full) */
-static GMimeMessage *parse(GByteArray *msg, VERDICT *v)
+/* parse - GMime with mugai's options (transfer full) */
+static GMimeMessage *parse(GByteArray *msg, GMimeParserOptions *po)
 {
-    GMimeParserOptions *po = g_mime_parser_options_new();
     GMimeStream *stream = g_mime_stream_mem_new_with_byte_array(msg);
     GMimeParser *parser;
     GMimeMessage *m;
 
     g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
-    g_mime_parser_options_set_address_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
-    g_mime_parser_options_set_parameter_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
-    g_mime_parser_options_set_rfc2047_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
-    g_mime_parser_options_set_allow_addresses_without_domain(po, TRUE);
-    g_mime_parser_options_set_fallback_charsets(po, sanitize_fallback_charsets);
-    g_mime_parser_options_set_warning_callback(po, on_parser_warning, v);
     parser = g_mime_parser_new_with_stream(stream);
     g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
     m = g_mime_parser_construct_message(parser, po);
     g_object_unref(parser);
     g_object_unref(stream);
-    g_mime_parser_options_free(po);
     return m;
 }
 
@@ -235,7 +226,8 @@ static void compose(VERDICT *v, const MUGAI_CONF *conf, GString *body, guint par
 static void sanitize_parsed(ENGINE *eng, VERDICT *v, GByteArray *norm)
 {
     const MUGAI_CONF *conf = eng->conf;
-    WALK    w = {conf, eng->av, eng->ft, notice_text(conf->notice_language), v, 0, 0, 0, NULL};
+    GMimeParserOptions *po = mime_options_new();
+    WALK    w = {conf, eng->av, eng->ft, notice_text(conf->notice_language), po, v, 0, 0, 0, NULL};
     g_autoptr(GString) body = g_string_new(NULL);
     g_autofree char *raw_virus = NULL;
     GMimeMessage *msg;
@@ -253,7 +245,8 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, GByteArray *norm)
             break;
         }
     }
-    msg = parse(norm, v);
+    g_mime_parser_options_set_warning_callback(po, on_parser_warning, v);
+    msg = parse(norm, po);
     if (msg == NULL)
         v->unreadable = TRUE;
     else
@@ -264,6 +257,7 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, GByteArray *norm)
                           "virus scan failed; message deferred");
         g_free(w.av_error);
         g_clear_object(&msg);
+        g_mime_parser_options_free(po);
         return;
     }
     /* The raw scan found something no part scan attributed: show none of the text. */
@@ -273,9 +267,10 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, GByteArray *norm)
     }
     compose(v, conf, body, w.parts_skipped, withheld);
     v->status = build_status(v);
-    outmsg_headers(v, msg, conf);
+    outmsg_headers(v, msg, conf, po);
     outmsg_body(v);
     g_clear_object(&msg);
+    g_mime_parser_options_free(po);
 }
 
 /* sanitize_message - decide about one message */

@@ -9,9 +9,10 @@
 #include "walk.h"
 
 /* multipart/alternative: a plain alternative shorter than this many
- * characters, and under a tenth of the HTML one, is a stub ("view this
- * message in a browser") and the HTML alternative is shown instead. */
+ * characters, whose HTML alternative says more than twice as much, is a stub
+ * ("view this message in a browser") and the HTML alternative is shown. */
 #define WALK_STUB_MAX_CHARS 200
+#define WALK_STUB_RATIO 2
 
 static const char REASON_ATTACHMENT[] = "attachment";
 static const char REASON_INLINE[] = "inline";
@@ -224,12 +225,18 @@ static void walk_alternative(WALK *w, GMimeMultipart *mp, guint depth, GString *
         walk_object(w, g_mime_multipart_get_part(mp, plain), depth + 1, ptext, REASON_ATTACHMENT);
     pchars = g_utf8_strlen(g_strstrip(ptext->str), -1);
     if (rich >= 0 && (plain < 0 || pchars < WALK_STUB_MAX_CHARS)) {
+        /* What rendering the HTML adds to the verdict only counts if it is shown. */
+        gboolean was_converted = w->v->html_converted;
+        RENDER_HTML_STATS was_stats = w->v->html;
+
         walk_object(w, g_mime_multipart_get_part(mp, rich), depth + 1, rtext, REASON_ATTACHMENT);
-        if (plain < 0 || pchars * 10 < g_utf8_strlen(rtext->str, -1) || pchars == 0) {
+        if (plain < 0 || pchars == 0 || pchars * WALK_STUB_RATIO < g_utf8_strlen(rtext->str, -1)) {
             sink_append(w, sink, rtext->str, rtext->len);
             walk_rest(w, mp, plain, rich, depth);
             return;
         }
+        w->v->html_converted = was_converted;
+        w->v->html = was_stats;
     } else {
         rich = -1;              /* not walked yet: walk_rest takes it, text discarded */
     }
@@ -291,14 +298,14 @@ static void walk_multipart(WALK *w, GMimeMultipart *mp, guint depth, GString *si
 }
 
 /* forwarded_header - one "Name: value" line of a forwarded message, decoded */
-static void forwarded_header(GMimeMessage *m, const char *name, GString *out)
+static void forwarded_header(WALK *w, GMimeMessage *m, const char *name, GString *out)
 {
     const char *raw = g_mime_object_get_header(GMIME_OBJECT(m), name);
     g_autofree char *text = NULL;
 
     if (raw == NULL)
         return;
-    text = g_mime_utils_header_decode_text(NULL, raw);
+    text = g_mime_utils_header_decode_text(w->po, raw);
     g_string_append_printf(out, "%s: ", name);
     render_clean_append(text, strlen(text), out);
     g_string_append_c(out, '\n');
@@ -316,11 +323,11 @@ static void walk_forwarded(WALK *w, GMimeMessagePart *mpart, guint depth, GStrin
     body = g_mime_message_get_mime_part(m);
     if (sink != NULL) {
         g_string_append_printf(tmp, "%s\n", w->nt->forwarded);
-        forwarded_header(m, "From", tmp);
-        forwarded_header(m, "Date", tmp);
-        forwarded_header(m, "To", tmp);
-        forwarded_header(m, "Cc", tmp);
-        forwarded_header(m, "Subject", tmp);
+        forwarded_header(w, m, "From", tmp);
+        forwarded_header(w, m, "Date", tmp);
+        forwarded_header(w, m, "To", tmp);
+        forwarded_header(w, m, "Cc", tmp);
+        forwarded_header(w, m, "Subject", tmp);
         g_string_append_c(tmp, '\n');
         w->v->forwarded++;
     }

@@ -20,6 +20,7 @@ typedef struct {
     AV_ENGINE *av;              /* NULL: no scanning */
     FTYPE  *ft;
     const NOTICE_TEXT *nt;
+    GMimeParserOptions *po;     /* for decoding header text */
     VERDICT *v;
     guint   parts;              /* parts visited */
     guint   parts_skipped;      /* parts removed unread because of limits */

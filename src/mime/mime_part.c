@@ -1,6 +1,22 @@
 /* mime_part - small questions asked of GMime objects */
 #include "mugai/mime_part.h"
 
+/* Fallback charsets for raw 8-bit header text, in order of trial. */
+static const char *mime_fallback_charsets[] = {"UTF-8", "CP932", "EUC-JP", "WINDOWS-1252", NULL};
+
+/* mime_options_new - GMime parser options as mugai parses */
+GMimeParserOptions *mime_options_new(void)
+{
+    GMimeParserOptions *po = g_mime_parser_options_new();
+
+    g_mime_parser_options_set_address_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_parameter_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_rfc2047_compliance_mode(po, GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_allow_addresses_without_domain(po, TRUE);
+    g_mime_parser_options_set_fallback_charsets(po, mime_fallback_charsets);
+    return po;
+}
+
 /* mime_type_of - "type/subtype" in lower case */
 char   *mime_type_of(GMimeObject *obj)
 {

@@ -4,6 +4,8 @@
 
 #include "mugai/charset.h"
 
+/* 1/N of 8-bit bytes failing to decode makes a declared charset wrong. */
+#define CHARSET_WRONG_RATIO 8
 /* How far into an HTML document a <meta> charset is looked for. */
 #define CHARSET_META_SCAN_BYTES 4096
 
@@ -82,6 +84,13 @@ const char *charset_canonical(const char *label)
     return result;
 }
 
+/* has_jis_escape - does the text switch into a JIS X 0208/0201 set? */
+static gboolean has_jis_escape(const char *in, gsize len)
+{
+    return memmem(in, len, "\033$B", 3) || memmem(in, len, "\033$@", 3)
+        || memmem(in, len, "\033(I", 3) || memmem(in, len, "\033(J", 3);
+}
+
 /* count_sjis_errors - invalid CP932 sequences; *pairs gets valid double-byte pairs */
 static gsize count_sjis_errors(const guchar *p, gsize len, gsize *pairs)
 {
@@ -137,11 +146,11 @@ const char *charset_detect(const char *in, gsize len)
     const guchar *p = (const guchar *) in;
     gsize   sj_pairs, euc_pairs, sj_err, euc_err;
 
+    /* ISO-2022-JP is 7-bit, so it is valid UTF-8 too: look for its escapes first. */
+    if (has_jis_escape(in, len))
+        return "ISO-2022-JP-3";
     if (g_utf8_validate_len(in, len, NULL))
         return "UTF-8";
-    if (memmem(in, len, "\033$B", 3) || memmem(in, len, "\033$@", 3)
-        || memmem(in, len, "\033(I", 3) || memmem(in, len, "\033(J", 3))
-        return "ISO-2022-JP-3";
     sj_err = count_sjis_errors(p, len, &sj_pairs);
     euc_err = count_eucjp_errors(p, len, &euc_pairs);
     if (sj_pairs == 0 && euc_pairs == 0)
@@ -152,6 +161,16 @@ const char *charset_detect(const char *in, gsize len)
     if (sj_err * 20 > len)
         return "WINDOWS-1252";
     return "CP932";
+}
+
+/* count_high - bytes with the high bit set */
+static gsize count_high(const char *in, gsize len)
+{
+    gsize   i, n = 0;
+
+    for (i = 0; i < len; i++)
+        n += (guchar) in[i] >= 0x80;
+    return n;
 }
 
 /* decode_iconv - append in decoded from charset; count substitutions */
@@ -222,6 +241,9 @@ const char *charset_to_utf8(const char *in, gsize len, const char *declared,
 
     if (bad)
         *bad = 0;
+    /* "us-ascii" or unlabelled UTF-8 that is really ISO-2022-JP (old mailers) */
+    if (cs != NULL && strcmp(cs, "UTF-8") == 0 && has_jis_escape(in, len))
+        cs = "ISO-2022-JP-3";
     if (cs != NULL && decode_iconv(in, len, cs, out, &nbad) && nbad == 0)
         return cs;
     /* Undeclared, unknown, or wrong: detect and keep the better decoding. */
@@ -233,7 +255,9 @@ const char *charset_to_utf8(const char *in, gsize len, const char *declared,
     }
     alt = g_string_sized_new(len + 16);
     decode_iconv(in, len, guess, alt, &nbad2);
-    if (cs == NULL || nbad2 < nbad) {
+    /* A declared charset is kept unless at least CHARSET_WRONG_RATIO of
+     * its 8-bit bytes fail: a few corrupt bytes do not make a label wrong. */
+    if (cs == NULL || (nbad2 < nbad && nbad * CHARSET_WRONG_RATIO >= count_high(in, len))) {
         g_string_truncate(out, base);
         g_string_append_len(out, alt->str, alt->len);
         nbad = nbad2;
@@ -249,8 +273,12 @@ const char *charset_to_utf8(const char *in, gsize len, const char *declared,
 char   *charset_sniff_html_meta(const char *in, gsize len)
 {
     gsize   n = MIN(len, CHARSET_META_SCAN_BYTES);
-    g_autofree char *head = g_ascii_strdown(in, n);
-    const char *p = head;
+    g_autofree char *head = NULL;
+    const char *p;
+
+    if (in == NULL || n == 0)
+        return NULL;
+    p = head = g_ascii_strdown(in, (gssize) n);
 
     while ((p = strstr(p, "<meta")) != NULL) {
         const char *end = strchr(p, '>');

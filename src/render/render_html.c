@@ -20,8 +20,11 @@
 
 typedef enum {
     EL_INLINE = 0,              /* walk children, nothing else */
-    EL_SKIP_SCRIPT,             /* content never shown: script, style, head... */
+    EL_SKIP_QUIET,              /* never shown, not active itself: head, title, style */
+    EL_SKIP_SCRIPT,             /* script, noscript, template */
     EL_SKIP_ACTIVE,             /* forms, frames, objects, embeds, media */
+    EL_VOID_ACTIVE,             /* active void elements: anything libxml2 nests in them
+                                 * is a sibling in a browser, so it is walked */
     EL_BLOCK,                   /* own line */
     EL_PARA,                    /* own paragraph (blank line around) */
     EL_LIST,
@@ -43,15 +46,15 @@ typedef struct {
 } EL_DEF;
 
 static const EL_DEF el_defs[] = {
-    {"script", EL_SKIP_SCRIPT}, {"style", EL_SKIP_SCRIPT}, {"head", EL_SKIP_SCRIPT},
-    {"title", EL_SKIP_SCRIPT}, {"template", EL_SKIP_SCRIPT}, {"noscript", EL_SKIP_SCRIPT},
-    {"form", EL_SKIP_ACTIVE}, {"input", EL_SKIP_ACTIVE}, {"button", EL_SKIP_ACTIVE},
+    {"script", EL_SKIP_SCRIPT}, {"style", EL_SKIP_QUIET}, {"head", EL_SKIP_QUIET},
+    {"title", EL_SKIP_QUIET}, {"template", EL_SKIP_SCRIPT}, {"noscript", EL_SKIP_SCRIPT},
+    {"form", EL_SKIP_ACTIVE}, {"input", EL_VOID_ACTIVE}, {"button", EL_SKIP_ACTIVE},
     {"select", EL_SKIP_ACTIVE}, {"textarea", EL_SKIP_ACTIVE}, {"iframe", EL_SKIP_ACTIVE},
     {"frame", EL_SKIP_ACTIVE}, {"frameset", EL_SKIP_ACTIVE}, {"object", EL_SKIP_ACTIVE},
-    {"embed", EL_SKIP_ACTIVE}, {"applet", EL_SKIP_ACTIVE}, {"audio", EL_SKIP_ACTIVE},
+    {"embed", EL_VOID_ACTIVE}, {"applet", EL_SKIP_ACTIVE}, {"audio", EL_SKIP_ACTIVE},
     {"video", EL_SKIP_ACTIVE}, {"canvas", EL_SKIP_ACTIVE}, {"svg", EL_SKIP_ACTIVE},
-    {"math", EL_SKIP_ACTIVE}, {"map", EL_SKIP_ACTIVE}, {"link", EL_SKIP_ACTIVE},
-    {"meta", EL_SKIP_ACTIVE}, {"base", EL_SKIP_ACTIVE}, {"param", EL_SKIP_ACTIVE},
+    {"math", EL_SKIP_ACTIVE}, {"map", EL_SKIP_ACTIVE}, {"link", EL_SKIP_QUIET},
+    {"meta", EL_SKIP_QUIET}, {"base", EL_SKIP_QUIET}, {"param", EL_VOID_ACTIVE},
     {"div", EL_BLOCK}, {"center", EL_BLOCK}, {"section", EL_BLOCK}, {"article", EL_BLOCK},
     {"aside", EL_BLOCK}, {"header", EL_BLOCK}, {"footer", EL_BLOCK}, {"nav", EL_BLOCK},
     {"main", EL_BLOCK}, {"figure", EL_BLOCK}, {"figcaption", EL_BLOCK}, {"address", EL_BLOCK},
@@ -139,7 +142,9 @@ static void hb_line_prefix(HB *hb)
     hb->bullet = FALSE;
 }
 
-/* hb_flush - settle owed breaks and spaces before writing character c */
+/* hb_flush - settle owed breaks and spaces before writing character c.
+ * A space owed by a source line break (2) is left out between East Asian
+ * wide characters, and between punctuation and a wide character. */
 static void hb_flush(HB *hb, gunichar c)
 {
     gboolean empty = hb->out->len == hb->base;
@@ -154,7 +159,8 @@ static void hb_flush(HB *hb, gunichar c)
         hb_line_prefix(hb);
     } else if (hb->sep_owed) {
         g_string_append(hb->out, " | ");
-    } else if (hb->owed_space == 1 || (hb->owed_space == 2 && !(is_wide(hb->last) && is_wide(c)))) {
+    } else if (hb->owed_space == 1
+               || (hb->owed_space == 2 && !(is_wide(c) && (is_wide(hb->last) || !g_unichar_isalnum(hb->last))))) {
         g_string_append_c(hb->out, ' ');
     }
     hb->sep_owed = FALSE;
@@ -321,6 +327,31 @@ static gboolean same_target(const char *text, const char *href)
 
 static void walk(HB *hb, xmlNode *node, guint depth);
 
+/* count_skipped - active elements inside a subtree that is never shown */
+static void count_skipped(HB *hb, xmlNode *node, guint depth)
+{
+    xmlNode *c;
+
+    if (depth >= hb->opts->max_depth)
+        return;
+    for (c = node->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        switch (el_kind((const char *) c->name)) {
+        case EL_SKIP_SCRIPT:
+            hb->stats->scripts++;
+            break;
+        case EL_SKIP_ACTIVE:
+        case EL_VOID_ACTIVE:
+            hb->stats->active++;
+            break;
+        default:
+            count_skipped(hb, c, depth + 1);
+            break;
+        }
+    }
+}
+
 /* walk_children - walk all children, respecting the depth limit */
 static void walk_children(HB *hb, xmlNode *node, guint depth)
 {
@@ -368,16 +399,16 @@ static void walk_link(HB *hb, xmlNode *el, guint depth)
     if (hb->out->len > start && same_target(hb->out->str + start, href))
         return;
     hb->stats->links++;
+    /* Spaces around the target, except where Japanese text continues. */
+    hb->owed_space = 2;
     if (hb->out->len > start) {
-        hb->owed_space = 1;
         hb_text0(hb, "(");
         hb_text0(hb, href);
         hb_text0(hb, ")");
     } else {
-        hb->owed_space = 1;
         hb_text0(hb, href);
     }
-    hb->owed_space = 1;
+    hb->owed_space = 2;
 }
 
 /* walk_element - one element by kind */
@@ -386,14 +417,22 @@ static void walk_element(HB *hb, xmlNode *el, guint depth)
     EL_KIND kind = el_kind((const char *) el->name);
     guint   outer = hb->list == 0 ? 2 : 1;
 
-    if (kind != EL_SKIP_SCRIPT && kind != EL_SKIP_ACTIVE && is_hidden(el))
+    if (kind != EL_SKIP_SCRIPT && kind != EL_SKIP_ACTIVE && kind != EL_VOID_ACTIVE
+        && kind != EL_SKIP_QUIET && is_hidden(el))
         return;
     switch (kind) {
+    case EL_SKIP_QUIET:
+        count_skipped(hb, el, depth);
+        return;
     case EL_SKIP_SCRIPT:
         hb->stats->scripts++;
         return;
     case EL_SKIP_ACTIVE:
         hb->stats->active++;
+        return;
+    case EL_VOID_ACTIVE:
+        hb->stats->active++;
+        walk_children(hb, el, depth);
         return;
     case EL_BLOCK:
         hb_break(hb, 1);

@@ -2,11 +2,24 @@
 #include <clamav.h>
 
 #include "mugai/av.h"
+#include "mugai/msg.h"
 
 struct av_engine {
     struct cl_engine *engine;
     guint   signatures;
 };
+
+/* av_log - libclamav's own messages go through msg(3), at debug level
+ * unless they are errors or warnings */
+static void av_log(enum cl_msg severity, const char *fullmsg, const char *msg, void *ctx)
+{
+    g_autofree char *line = g_strchomp(g_strdup(msg));
+
+    if (severity == CL_MSG_ERROR || severity == CL_MSG_WARN)
+        msg_warn("libclamav: %s", line);
+    else
+        msg_debug("libclamav: %s", line);
+}
 
 /* av_global_init - cl_init() exactly once per process */
 static gboolean av_global_init(GError **err)
@@ -15,6 +28,7 @@ static gboolean av_global_init(GError **err)
     static cl_error_t rc;
 
     if (g_once_init_enter(&once)) {
+        cl_set_clcb_msg(av_log);
         rc = cl_init(CL_INIT_DEFAULT);
         g_once_init_leave(&once, 1);
     }
@@ -61,7 +75,8 @@ AV_ENGINE *av_engine_new(const MUGAI_CONF *conf, GError **err)
         goto fail;
     rc = cl_load(conf->av_database, av->engine, &sigs, CL_DB_STDOPT);
     if (rc != CL_SUCCESS) {
-        g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_FAILED, "libclamav: cannot load signatures from %s: %s",
+        g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                    "libclamav: no signatures loaded from %s: %s (run freshclam, or set [clamav] database)",
                     conf->av_database, cl_strerror(rc));
         goto fail;
     }

@@ -1,0 +1,51 @@
+#!/bin/sh
+# cli.sh - mugai's exit codes and error messages (sysexits)
+set -u
+mugai=$1
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# expect CODE PATTERN -- ARGS...: exit status CODE and PATTERN in stderr
+expect() {
+    code=$1 pat=$2
+    shift 3
+    "$mugai" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [ "$rc" != "$code" ] || ! grep -q -- "$pat" "$tmp/err"; then
+        echo "FAIL: mugai $* -> exit $rc (want $code), stderr: $(cat "$tmp/err")"
+        fail=1
+    else
+        echo "ok: mugai $* -> $rc"
+    fi
+}
+
+printf '[clamav]\ndatabse = x\n' >"$tmp/typo.conf"
+printf '[clamav]\ndatabase = %s/nosigs\n' "$tmp" >"$tmp/nosigs.conf"
+mkdir "$tmp/nosigs"
+
+expect 64 usage -- bogus
+expect 64 usage -- sanitize --no-such-option
+expect 78 databse -- sanitize -c "$tmp/typo.conf" fixtures/msg/empty.eml
+expect 78 "no-such.conf" -- sanitize -c "$tmp/no-such.conf" fixtures/msg/empty.eml
+expect 66 "cannot open" -- sanitize -c fixtures/test.conf "$tmp/missing.eml"
+# No signatures: fail closed, nothing on stdout.
+expect 75 "no signatures" -- sanitize -c "$tmp/nosigs.conf" fixtures/msg/alternative-plain.eml
+if [ -s "$tmp/out" ]; then echo "FAIL: output written without a virus scanner"; fail=1; fi
+# A decision (even reject) exits 0; reject writes the reply and no message.
+expect 0 "552 5.3.4" -- sanitize -c fixtures/msg/too-large.conf fixtures/msg/too-large.eml
+if [ -s "$tmp/out" ]; then echo "FAIL: rejected message was written"; fail=1; fi
+# Standard input works.
+"$mugai" sanitize -c fixtures/test.conf <fixtures/msg/alternative-plain.eml >"$tmp/out" 2>/dev/null
+if [ $? != 0 ] || ! grep -q '^X-Mugai-Status: sanitized' "$tmp/out"; then
+    echo "FAIL: stdin input"; fail=1
+else
+    echo "ok: stdin input"
+fi
+if "$mugai" check-config -c fixtures/test.conf >"$tmp/out" 2>&1 \
+    && grep -q '^clamav signatures loaded: 2$' "$tmp/out" && grep -q '^\[limits\] max_parts = 500$' "$tmp/out"; then
+    echo "ok: check-config"
+else
+    echo "FAIL: check-config: $(cat "$tmp/out")"; fail=1
+fi
+exit $fail

@@ -1,0 +1,43 @@
+#!/bin/sh
+# golden.sh - one golden test: fixtures/msg/NAME.eml -> test/golden/NAME.ref
+#
+#   golden.sh MUGAI TESTVIEW NAME
+#
+# Runs `mugai sanitize` on the fixture (with fixtures/msg/NAME.conf when it
+# exists, else fixtures/test.conf), checks the output invariants, and
+# compares what a reader sees (header + decoded text), the JSON report and
+# the exit status with the reference.  MUGAI_UPDATE_GOLDEN=1 rewrites the
+# reference instead (review the diff before committing it).
+set -u
+mugai=$1 view=$2 name=$3
+in=fixtures/msg/$name.eml
+conf=fixtures/msg/$name.conf
+[ -f "$conf" ] || conf=fixtures/test.conf
+ref=test/golden/$name.ref
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+"$mugai" sanitize -c "$conf" --queue-id TESTQ --report "$tmp/report.json" "$in" \
+    >"$tmp/out.eml" 2>"$tmp/log"
+rc=$?
+{
+    echo "=== exit $rc ==="
+    if [ -s "$tmp/out.eml" ]; then
+        "$view" "$tmp/out.eml" "$in" || echo "=== testview exit $? ==="
+    else
+        echo "=== no message delivered ==="
+        grep -v '^mugai: queue_id=' "$tmp/log"
+    fi
+    echo "=== report ==="
+    cat "$tmp/report.json"
+} >"$tmp/actual"
+
+if [ "${MUGAI_UPDATE_GOLDEN:-}" = 1 ]; then
+    cp "$tmp/actual" "$ref"
+    echo "updated $ref"
+    exit 0
+fi
+if ! diff -u "$ref" "$tmp/actual"; then
+    echo "golden mismatch for $name (MUGAI_UPDATE_GOLDEN=1 to update)" >&2
+    exit 1
+fi

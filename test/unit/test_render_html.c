@@ -1,0 +1,169 @@
+/* test_render_html - the HTML renderer's rules, one per test */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mugai/render.h"
+
+/* render - HTML to text with the default options (transfer full) */
+static char *render(const char *html, RENDER_HTML_STATS *stats)
+{
+    RENDER_HTML_OPTS o = {"image", 200};
+    RENDER_HTML_STATS local = {0};
+    GString *out = g_string_new(NULL);
+
+    render_html(html, strlen(html), &o, out, stats ? stats : &local);
+    render_tidy(out);
+    return g_string_free(out, FALSE);
+}
+
+#define EXPECT(html, want) do { \
+        char *got_ = render(html, NULL); \
+        assert_string_equal(got_, want); \
+        g_free(got_); \
+    } while (0)
+
+static void test_blocks_and_br(void **state)
+{
+    EXPECT("<p>one</p><p>two<br>three</p><div>four</div>", "one\n\ntwo\nthree\n\nfour\n");
+}
+
+static void test_whitespace_collapses(void **state)
+{
+    EXPECT("<p>  a \n\t b   c  </p>", "a b c\n");
+}
+
+static void test_cjk_line_break_joins(void **state)
+{
+    /* A source line break between Japanese characters is no space. */
+    EXPECT("<p>日本語の\nテキスト</p>", "日本語のテキスト\n");
+    EXPECT("<p>word\nword</p>", "word word\n");
+}
+
+static void test_lists(void **state)
+{
+    EXPECT("<ul><li>a</li><li>b<ul><li>c</li></ul></li></ul>", "- a\n- b\n  - c\n");
+    EXPECT("<ol><li>x</li><li>y</li></ol>", "- x\n- y\n");
+}
+
+static void test_table_rows(void **state)
+{
+    EXPECT("<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td></td><td>3</td></tr></table>",
+           "A | B\n1 | 3\n");
+}
+
+static void test_headings_kept(void **state)
+{
+    EXPECT("<h1>Title</h1>text", "Title\n\ntext\n");
+}
+
+static void test_entities_decoded(void **state)
+{
+    EXPECT("<p>&lt;tag&gt; &amp; &copy; &#x3042;&nbsp;x</p>", "<tag> & \xC2\xA9 \xE3\x81\x82 x\n");
+}
+
+static void test_script_style_head_comment_never_appear(void **state)
+{
+    RENDER_HTML_STATS st = {0};
+    char   *t = render("<html><head><title>T</title><style>p{}</style></head><body>"
+                       "<script>evil()</script><!-- secret --><template>tpl</template>"
+                       "<noscript>ns</noscript>ok</body></html>", &st);
+
+    assert_string_equal(t, "ok\n");
+    assert_int_equal(st.scripts, 3);     /* script, template, noscript; style and title are not active */
+    g_free(t);
+}
+
+static void test_active_content_dropped(void **state)
+{
+    RENDER_HTML_STATS st = {0};
+    char   *t = render("a<form><input value=v>pw</form><iframe src=x>f</iframe>"
+                       "<object>o</object><embed src=e>b", &st);
+
+    assert_string_equal(t, "a\n\nb\n");
+    assert_int_equal(st.active, 4);
+    g_free(t);
+}
+
+static void test_images_become_placeholders(void **state)
+{
+    EXPECT("<p>see <img src=a.png alt=\"Logo\"> and <img src=b.png></p>",
+           "see [image: Logo] and [image]\n");
+}
+
+static void test_links_show_target(void **state)
+{
+    EXPECT("<a href=\"https://evil.example/x\">Bank</a>", "Bank (https://evil.example/x)\n");
+    /* text that already is the target is not repeated */
+    EXPECT("<a href=\"https://a.example/\">https://a.example</a>", "https://a.example\n");
+    /* javascript: and data: targets are not shown */
+    EXPECT("<a href=\"javascript:alert(1)\">click</a>", "click\n");
+    EXPECT("<a href=\"mailto:x@example.jp\">write</a>", "write (x@example.jp)\n");
+}
+
+static void test_hidden_content_dropped(void **state)
+{
+    EXPECT("<p>shown<span style=\"DISPLAY: none\">hidden</span></p><div hidden>h2</div>", "shown\n");
+}
+
+static void test_pre_keeps_layout(void **state)
+{
+    EXPECT("<pre>a  b\n  c</pre>", "a  b\n  c\n");
+}
+
+static void test_blockquote_quoted(void **state)
+{
+    EXPECT("<p>reply</p><blockquote>orig</blockquote>", "reply\n\n> orig\n");
+}
+
+static void test_malformed_recovers(void **state)
+{
+    EXPECT("<p>unclosed <b>bold <i>it</p>next", "unclosed bold it\n\nnext\n");
+    EXPECT("", "");
+}
+
+static void test_depth_limit(void **state)
+{
+    GString *html = g_string_new(NULL);
+    RENDER_HTML_OPTS o = {"image", 20};
+    RENDER_HTML_STATS st = {0};
+    GString *out = g_string_new(NULL);
+    int     i;
+
+    for (i = 0; i < 100; i++)
+        g_string_append(html, "<div>");
+    g_string_append(html, "deep");
+    render_html(html->str, html->len, &o, out, &st);
+    assert_true(st.depth_cut > 0);
+    assert_null(strstr(out->str, "deep"));
+    g_string_free(html, TRUE);
+    g_string_free(out, TRUE);
+}
+
+int     main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_blocks_and_br),
+        cmocka_unit_test(test_whitespace_collapses),
+        cmocka_unit_test(test_cjk_line_break_joins),
+        cmocka_unit_test(test_lists),
+        cmocka_unit_test(test_table_rows),
+        cmocka_unit_test(test_headings_kept),
+        cmocka_unit_test(test_entities_decoded),
+        cmocka_unit_test(test_script_style_head_comment_never_appear),
+        cmocka_unit_test(test_active_content_dropped),
+        cmocka_unit_test(test_images_become_placeholders),
+        cmocka_unit_test(test_links_show_target),
+        cmocka_unit_test(test_hidden_content_dropped),
+        cmocka_unit_test(test_pre_keeps_layout),
+        cmocka_unit_test(test_blockquote_quoted),
+        cmocka_unit_test(test_malformed_recovers),
+        cmocka_unit_test(test_depth_limit),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
