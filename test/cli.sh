@@ -48,4 +48,12 @@ if "$mugai" check-config -c fixtures/test.conf >"$tmp/out" 2>&1 \
 else
     echo "FAIL: check-config: $(cat "$tmp/out")"; fail=1
 fi
+# The sample configuration is valid and lists every key (only its database is swapped).
+sed 's|^database = /var/lib/clamav|database = fixtures/sigs|' milter-conf/mugai.conf >"$tmp/sample.conf"
+if "$mugai" check-config -c "$tmp/sample.conf" >"$tmp/out" 2>&1 \
+    && [ "$(grep -c ' = ' "$tmp/out")" = "$(grep -c '^[a-z_]* =' milter-conf/mugai.conf)" ]; then
+    echo "ok: sample config"
+else
+    echo "FAIL: sample config: $(cat "$tmp/out")"; fail=1
+fi
 exit $fail
