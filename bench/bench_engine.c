@@ -179,8 +179,12 @@ int     main(int argc, char **argv)
     }
     printf("\nlinearity (ms per MB of input, virus scan off): newsletter 40 KB %.2f, 400 KB %.2f (x%.2f), "
            "4 MB %.2f (x%.2f)\n", per_mb[0], per_mb[3], per_mb[3] / per_mb[0], per_mb[4], per_mb[4] / per_mb[0]);
-    printf("target: >= 1000 newsletters/s per core without virus scan: %s (%.0f/s)\n",
-           run(noav, cases[0], secs) >= 1000 ? "met" : "NOT met", run(noav, cases[0], secs / 2));
+    {
+        double  nl = run(noav, cases[0], secs);
+
+        printf("target: >= 1000 newsletters/s per core without virus scan: %s (%.0f/s)\n",
+               nl >= 1000 ? "met" : "NOT met", nl);
+    }
     for (i = 0; i < G_N_ELEMENTS(cases); i++)
         g_string_free(cases[i], TRUE);
     engine_free(noav);

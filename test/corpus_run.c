@@ -75,16 +75,10 @@ static void run_one(RUN *r, const char *path)
         printf("FAIL %s: decision %s\n", path, decision_name(verdict_decision(v)));
         break;
     }
-    {
-        g_autofree char *line = verdict_log_line(v);
-        const char *ms = strstr(line, " ms=");
-        double  t = ms ? g_ascii_strtod(ms + 4, NULL) : 0;
-
-        if (t > r->slowest_ms) {
-            r->slowest_ms = t;
-            g_free(r->slowest);
-            r->slowest = g_strdup(path);
-        }
+    if (verdict_elapsed_ms(v) > r->slowest_ms) {
+        r->slowest_ms = verdict_elapsed_ms(v);
+        g_free(r->slowest);
+        r->slowest = g_strdup(path);
     }
     verdict_free(v);
 }

@@ -81,6 +81,9 @@ gboolean verdict_write_message(const VERDICT *v, FILE *fp);
 /* verdict_report_json - the JSON report (transfer full) */
 char   *verdict_report_json(const VERDICT *v);
 
+/* verdict_elapsed_ms - wall-clock time sanitize_message() took */
+double  verdict_elapsed_ms(const VERDICT *v);
+
 /* verdict_log_line - one key=value line for syslog (transfer full) */
 char   *verdict_log_line(const VERDICT *v);
 

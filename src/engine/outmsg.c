@@ -147,18 +147,16 @@ static char *encode_addresses(const char *name, const char *raw, GMimeParserOpti
     return g_string_free(s, FALSE);
 }
 
-/* lines_fit - does every line of a folded value fit OUTMSG_MAX_LINE? */
-static gboolean lines_fit(const char *value, gsize name_len)
+/* longest_line - octets in the longest line of s; the first line starts at column col */
+static gsize longest_line(const char *s, gsize len, gsize col)
 {
-    const char *p = value;
-    gsize   col = name_len + 2;
+    gsize   i, max = col;
 
-    for (; *p; p++) {
-        col = *p == '\n' ? 0 : col + 1;
-        if (col > OUTMSG_MAX_LINE)
-            return FALSE;
+    for (i = 0; i < len; i++) {
+        col = s[i] == '\n' ? 0 : col + 1;
+        max = MAX(max, col);
     }
-    return TRUE;
+    return max;
 }
 
 /* outmsg_headers - add the kept header fields of msg to v */
@@ -203,7 +201,7 @@ void    outmsg_headers(VERDICT *v, GMimeMessage *msg, const MUGAI_CONF *conf,
         }
         /* GMime's address folding can leave an unbreakable run: fall back
          * to encoded words, which always fold. */
-        if (!lines_fit(value, strlen(name))) {
+        if (longest_line(value, strlen(value), strlen(name) + 2) > OUTMSG_MAX_LINE) {
             g_autofree char *decoded = g_mime_utils_header_decode_text(po, raw);
 
             g_free(value);
@@ -223,38 +221,15 @@ void    outmsg_headers(VERDICT *v, GMimeMessage *msg, const MUGAI_CONF *conf,
 /* choose_encoding - 7bit when it is plain short-lined ASCII, else QP or base64 */
 static GMimeContentEncoding choose_encoding(const GString *t)
 {
-    gsize   i, high = 0, col = 0, maxcol = 0;
+    gsize   i, high = 0;
 
-    for (i = 0; i < t->len; i++) {
-        guchar  c = (guchar) t->str[i];
-
-        if (c == '\n') {
-            maxcol = MAX(maxcol, col);
-            col = 0;
-            continue;
-        }
-        col++;
-        if (c >= 0x80)
-            high++;
-    }
-    maxcol = MAX(maxcol, col);
-    if (high == 0 && maxcol <= 76)
+    for (i = 0; i < t->len; i++)
+        high += (guchar) t->str[i] >= 0x80;
+    if (high == 0 && longest_line(t->str, t->len, 0) <= 76)
         return GMIME_CONTENT_ENCODING_7BIT;
     if (high * 6 < t->len)
         return GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
     return GMIME_CONTENT_ENCODING_BASE64;
-}
-
-/* longest_line - octets in the longest line */
-static gsize longest_line(const GString *s)
-{
-    gsize   i, col = 0, max = 0;
-
-    for (i = 0; i < s->len; i++) {
-        col = s->str[i] == '\n' ? 0 : col + 1;
-        max = MAX(max, col);
-    }
-    return max;
 }
 
 /* encode_with - transfer-encode v->text into v->body */
@@ -281,7 +256,7 @@ void    outmsg_body(VERDICT *v)
     encode_with(v, enc);
     /* GMime's quoted-printable encoder can leave long lines (seen on runs of
      * ';'); base64 always wraps at 76, so it is the safe fallback. */
-    if (longest_line(v->body) > OUTMSG_MAX_LINE) {
+    if (longest_line(v->body->str, v->body->len, 0) > OUTMSG_MAX_LINE) {
         enc = GMIME_CONTENT_ENCODING_BASE64;
         encode_with(v, enc);
     }

@@ -256,9 +256,7 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, GByteArray *norm)
         verdict_set_reply(v, DECISION_TEMPFAIL, "451", "4.3.0", "scan-failed",
                           "virus scan failed; message deferred");
         g_free(w.av_error);
-        g_clear_object(&msg);
-        g_mime_parser_options_free(po);
-        return;
+        goto done;
     }
     /* The raw scan found something no part scan attributed: show none of the text. */
     if (v->viruses->len > 0 && w.infected_parts == 0) {
@@ -269,6 +267,8 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, GByteArray *norm)
     v->status = build_status(v);
     outmsg_headers(v, msg, conf, po);
     outmsg_body(v);
+
+done:
     g_clear_object(&msg);
     g_mime_parser_options_free(po);
 }

@@ -145,6 +145,7 @@ const char *verdict_reply_dsn(const VERDICT *v) { return v->reply_dsn; }
 const char *verdict_reply_text(const VERDICT *v) { return v->reply_text; }
 const char *verdict_status(const VERDICT *v) { return v->status; }
 const char *verdict_text(const VERDICT *v) { return v->text->str; }
+double  verdict_elapsed_ms(const VERDICT *v) { return v->elapsed_ms; }
 
 /* verdict_header_count - number of output header fields */
 guint   verdict_header_count(const VERDICT *v)

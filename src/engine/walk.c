@@ -189,6 +189,18 @@ static gboolean is_rich(GMimeObject *o)
         || GMIME_IS_MULTIPART(o);
 }
 
+/* text_chars - characters of text without its leading and trailing white space */
+static glong text_chars(const GString *t)
+{
+    const char *p = t->str, *end = t->str + t->len;
+
+    while (p < end && g_ascii_isspace(*p))
+        p++;
+    while (end > p && g_ascii_isspace(end[-1]))
+        end--;
+    return g_utf8_strlen(p, end - p);
+}
+
 /* walk_rest - every child except skip, text discarded */
 static void walk_rest(WALK *w, GMimeMultipart *mp, int skip1, int skip2, guint depth)
 {
@@ -223,7 +235,7 @@ static void walk_alternative(WALK *w, GMimeMultipart *mp, guint depth, GString *
     }
     if (plain >= 0)
         walk_object(w, g_mime_multipart_get_part(mp, plain), depth + 1, ptext, REASON_ATTACHMENT);
-    pchars = g_utf8_strlen(g_strstrip(ptext->str), -1);
+    pchars = text_chars(ptext);
     if (rich >= 0 && (plain < 0 || pchars < WALK_STUB_MAX_CHARS)) {
         /* What rendering the HTML adds to the verdict only counts if it is shown. */
         gboolean was_converted = w->v->html_converted;
@@ -240,7 +252,7 @@ static void walk_alternative(WALK *w, GMimeMultipart *mp, guint depth, GString *
     } else {
         rich = -1;              /* not walked yet: walk_rest takes it, text discarded */
     }
-    sink_append(w, sink, ptext->str, strlen(ptext->str));
+    sink_append(w, sink, ptext->str, ptext->len);
     walk_rest(w, mp, plain, rich, depth);
 }
 

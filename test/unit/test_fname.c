@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "mugai/fname.h"
+#include "mugai/mime_part.h"
 
 /* name_of - decoded name of a part built from header text (transfer full) */
 static char *name_of(const char *headers)
@@ -15,14 +16,10 @@ static char *name_of(const char *headers)
     g_autofree char *msg = g_strdup_printf("%s\n\nbody\n", headers);
     GMimeStream *s = g_mime_stream_mem_new_with_buffer(msg, strlen(msg));
     GMimeParser *p = g_mime_parser_new_with_stream(s);
-    GMimeParserOptions *o = g_mime_parser_options_new();
-    const char *fallback[] = {"UTF-8", "CP932", "EUC-JP", NULL};
+    GMimeParserOptions *o = mime_options_new();     /* exactly as the engine parses */
     GMimeObject *part;
     char   *name;
 
-    g_mime_parser_options_set_parameter_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
-    g_mime_parser_options_set_rfc2047_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
-    g_mime_parser_options_set_fallback_charsets(o, fallback);
     part = g_mime_parser_construct_part(p, o);
     assert_non_null(part);
     name = fname_from_part(part);
