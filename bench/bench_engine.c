@@ -1,7 +1,9 @@
 /* bench_engine - engine throughput on a realistic mix, with baselines
  *
- *   bench_engine [CONFIG] [SECONDS_PER_CASE]
+ *   bench_engine [CONFIG] [SECONDS_PER_CASE] [CASE]
  *
+ * With CASE (a row number from 1), only that case runs, without the
+ * baseline or the ClamAV column: for profilers (perf, callgrind).
  * Prints, per kind of message: messages/s and MB/s of sanitize_message()
  * with the virus scan off (the issue's target: >= 1,000 40 KB HTML
  * newsletters per second per core), the same with ClamAV on (CONFIG's
@@ -9,6 +11,7 @@
  * of the same bytes.  Then the newsletter at 10x and 100x size, to show
  * the cost per MB stays flat (linear in input).  Single-threaded.
  */
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,6 +19,9 @@
 
 #include "mugai/conf.h"
 #include "mugai/sanitize.h"
+
+/* Rounds of the newsletter case behind the target line (odd: a median). */
+#define BENCH_TARGET_ROUNDS 5
 
 /* newsletter - an HTML newsletter of about target bytes (transfer full) */
 static GString *newsletter(gsize target)
@@ -139,6 +145,7 @@ int     main(int argc, char **argv)
 {
     const char *cfg = argc > 1 ? argv[1] : "fixtures/test.conf";
     double  secs = argc > 2 ? g_ascii_strtod(argv[2], NULL) : 2.0;
+    guint   only = argc > 3 ? (guint) g_ascii_strtoull(argv[3], NULL, 10) : 0;
     ENGINE_OPTS noav_opts = {TRUE};
     GError *err = NULL;
     MUGAI_CONF *conf;
@@ -149,6 +156,17 @@ int     main(int argc, char **argv)
     double  per_mb[6];
     guint   i;
 
+    /* Per core means on one core: the kernel moving the thread between
+     * CPUs on a shared virtual machine halved the figures in some runs. */
+    {
+        cpu_set_t set;
+        int     cpu = sched_getcpu();
+
+        CPU_ZERO(&set);
+        CPU_SET(cpu < 0 ? 0 : cpu, &set);
+        if (sched_setaffinity(0, sizeof(set), &set) != 0)
+            fprintf(stderr, "bench: cannot pin to one CPU; figures may vary\n");
+    }
     if ((conf = conf_load(cfg, &err)) == NULL) {
         fprintf(stderr, "bench: %s\n", err->message);
         return 78;
@@ -165,11 +183,19 @@ int     main(int argc, char **argv)
     cases[3] = newsletter(400 * 1024);
     cases[4] = newsletter(4000 * 1024);
     cases[5] = with_attachments(1000 * 1024);
-    printf("mugai engine benchmark: %.1f s per case, single thread, %s\n", secs,
+    printf("mugai engine benchmark: %.1f s per case, single thread pinned to one CPU, %s\n", secs,
            av ? "ClamAV columns use the configured database" : "ClamAV unavailable");
     printf("%-28s %11s %10s %9s %10s %9s %8s %10s %9s\n", "case", "size", "msg/s", "MB/s",
            "parse/s", "parseMB/s", "ratio", "msg/s+av", "MB/s+av");
-    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+    if (only >= 1 && only <= G_N_ELEMENTS(cases)) {
+        double  n = run(noav, cases[only - 1], secs);
+
+        printf("%-28s %8.1f KB %10.0f\n", names[only - 1], cases[only - 1]->len / 1024.0, n);
+        only = G_N_ELEMENTS(cases);             /* skip the table */
+    } else {
+        only = 0;
+    }
+    for (i = only; i < G_N_ELEMENTS(cases); i++) {
         double  base = run(NULL, cases[i], secs / 2);
         double  n = run(noav, cases[i], secs);
         double  a = av ? run(av, cases[i], secs / 2) : 0;
@@ -177,14 +203,31 @@ int     main(int argc, char **argv)
         report(names[i], cases[i], base, n, a);
         per_mb[i] = 1e3 / (n * cases[i]->len / (1024.0 * 1024.0));   /* ms per MB */
     }
+    if (only == G_N_ELEMENTS(cases))
+        goto done;
     printf("\nlinearity (ms per MB of input, virus scan off): newsletter 40 KB %.2f, 400 KB %.2f (x%.2f), "
            "4 MB %.2f (x%.2f)\n", per_mb[0], per_mb[3], per_mb[3] / per_mb[0], per_mb[4], per_mb[4] / per_mb[0]);
     {
-        double  nl = run(noav, cases[0], secs);
+        double  r[BENCH_TARGET_ROUNDS], tmp;
+        guint   j, k;
 
-        printf("target: >= 1000 newsletters/s per core without virus scan: %s (%.0f/s)\n",
-               nl >= 1000 ? "met" : "NOT met", nl);
+        /* Several rounds, sorted: the median is judged, so one round slowed
+         * by a neighbour on a shared machine does not decide either way. */
+        for (j = 0; j < BENCH_TARGET_ROUNDS; j++)
+            r[j] = run(noav, cases[0], secs);
+        for (j = 0; j < BENCH_TARGET_ROUNDS; j++)
+            for (k = j + 1; k < BENCH_TARGET_ROUNDS; k++)
+                if (r[k] < r[j]) {
+                    tmp = r[j];
+                    r[j] = r[k];
+                    r[k] = tmp;
+                }
+        printf("target: >= 1000 newsletters/s per core without virus scan: %s "
+               "(median of %d rounds %.0f/s, slowest %.0f/s, fastest %.0f/s)\n",
+               r[BENCH_TARGET_ROUNDS / 2] >= 1000 ? "met" : "NOT met", BENCH_TARGET_ROUNDS,
+               r[BENCH_TARGET_ROUNDS / 2], r[0], r[BENCH_TARGET_ROUNDS - 1]);
     }
+done:
     for (i = 0; i < G_N_ELEMENTS(cases); i++)
         g_string_free(cases[i], TRUE);
     engine_free(noav);

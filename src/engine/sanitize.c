@@ -81,12 +81,13 @@ guint   engine_av_signatures(const ENGINE *eng)
 static GByteArray *normalize(const char *data, gsize len, gsize *hdr_len, guint *nuls)
 {
     GByteArray *out = g_byte_array_sized_new((guint) len + 1);
-    gsize   i;
-    gboolean in_header = TRUE;
+    guint8 *o = out->data;
+    gsize   i = 0, n = 0;
 
     *nuls = 0;
     *hdr_len = len;
-    for (i = 0; i < len; i++) {
+    /* Header section: byte by byte, it is short. */
+    for (; i < len; i++) {
         guint8  c = (guint8) data[i];
 
         if (c == '\r') {
@@ -94,16 +95,32 @@ static GByteArray *normalize(const char *data, gsize len, gsize *hdr_len, guint 
             if (i + 1 < len && data[i + 1] == '\n')
                 i++;
         }
-        if (in_header && c == '\0') {
+        if (c == '\0') {
             c = ' ';
             (*nuls)++;
         }
-        if (in_header && c == '\n' && (out->len == 0 || out->data[out->len - 1] == '\n')) {
-            in_header = FALSE;
-            *hdr_len = out->len + 1;
+        if (c == '\n' && (n == 0 || o[n - 1] == '\n')) {
+            *hdr_len = n + 1;
+            o[n++] = c;
+            i++;
+            break;
         }
-        g_byte_array_append(out, &c, 1);
+        o[n++] = c;             /* n <= i + 1 <= len: within the sized buffer */
     }
+    /* Body: copy the runs between CRs. */
+    while (i < len) {
+        const char *cr = memchr(data + i, '\r', len - i);
+        gsize   run = (cr ? (gsize) (cr - data) : len) - i;
+
+        memcpy(o + n, data + i, run);
+        n += run;
+        i += run;
+        if (cr == NULL)
+            break;
+        o[n++] = '\n';
+        i += (i + 1 < len && data[i + 1] == '\n') ? 2 : 1;
+    }
+    g_byte_array_set_size(out, (guint) n);
     return out;
 }
 
@@ -111,14 +128,17 @@ static GByteArray *normalize(const char *data, gsize len, gsize *hdr_len, guint 
  * max_parts delimiters, so that GMime never builds an unbounded tree */
 static gboolean cut_excess_parts(GByteArray *msg, gint64 max_parts)
 {
-    gsize   i, lines = 0, limit = (gsize) max_parts * 2 + 16;
+    const guint8 *p = msg->data, *end = msg->data + msg->len;
+    gsize   lines = 0, limit = (gsize) max_parts * 2 + 16;
 
-    for (i = 0; i + 1 < msg->len; i++) {
-        if ((i == 0 || msg->data[i - 1] == '\n') && msg->data[i] == '-' && msg->data[i + 1] == '-'
-            && ++lines > limit) {
-            g_byte_array_set_size(msg, (guint) i);
+    while (p + 1 < end) {
+        if (p[0] == '-' && p[1] == '-' && ++lines > limit) {
+            g_byte_array_set_size(msg, (guint) (p - msg->data));
             return TRUE;
         }
+        if ((p = memchr(p, '\n', end - p)) == NULL)
+            break;
+        p++;
     }
     return FALSE;
 }

@@ -87,8 +87,14 @@ const char *charset_canonical(const char *label)
 /* has_jis_escape - does the text switch into a JIS X 0208/0201 set? */
 static gboolean has_jis_escape(const char *in, gsize len)
 {
-    return memmem(in, len, "\033$B", 3) || memmem(in, len, "\033$@", 3)
-        || memmem(in, len, "\033(I", 3) || memmem(in, len, "\033(J", 3);
+    const char *p = in, *end = in + len;
+
+    while ((p = memchr(p, '\033', end - p)) != NULL && end - p >= 3) {
+        if ((p[1] == '$' && (p[2] == 'B' || p[2] == '@')) || (p[1] == '(' && (p[2] == 'I' || p[2] == 'J')))
+            return TRUE;
+        p++;
+    }
+    return FALSE;
 }
 
 /* count_sjis_errors - invalid CP932 sequences; *pairs gets valid double-byte pairs */

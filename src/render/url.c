@@ -23,7 +23,12 @@ static gboolean url_char(guchar c)
 {
     if (c <= 0x20 || c >= 0x7F)
         return FALSE;
-    return strchr("<>\"`{}|\\^", c) == NULL;
+    switch (c) {
+    case '<': case '>': case '"': case '`': case '{': case '}': case '|': case '\\': case '^':
+        return FALSE;
+    default:
+        return TRUE;
+    }
 }
 
 /* scheme_at - the scheme entry that starts at p, or NULL */
@@ -77,6 +82,13 @@ gboolean url_find(const char *text, gsize len, gsize *start, gsize *ulen)
         const URL_SCHEME *s;
         gsize   j, n;
 
+        /* Every scheme prefix starts with one of these letters. */
+        switch (text[i] | 0x20) {
+        case 'h': case 'f': case 's': case 'w':
+            break;
+        default:
+            continue;
+        }
         if (i > 0 && (g_ascii_isalnum(text[i - 1]) || text[i - 1] == '.' || text[i - 1] == '-'))
             continue;
         if ((s = scheme_at(text + i, len - i)) == NULL)
