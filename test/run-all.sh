@@ -3,7 +3,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 rm -rf build-test
-meson setup build-test >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+meson setup -Dtest_hooks=true build-test >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 ninja -C build-test || { echo "0 passed, 1 failed"; exit 1; }
 meson test -C build-test --print-errorlogs --num-processes 2
 rc=$?

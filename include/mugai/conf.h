@@ -25,7 +25,20 @@ typedef struct conf {
     gint64  av_max_files;       /* archive members scanned */
     gint64  av_max_scantime_ms; /* wall-clock limit per scan call */
     /* [quarantine] */
-    char   *quar_directory;
+    char   *quar_directory;     /* originals (msg/) and the SQLite index */
+    char   *quar_database;      /* NULL: DIRECTORY/index.db */
+    gint64  quar_retention_days;    /* purge default */
+    char   *quar_release_relay; /* host:port that does not sanitize */
+    char   *quar_admin_group;   /* NULL: only the mugai user may read */
+    /* [milter] */
+    char   *milter_socket;      /* unix:PATH or inet:PORT@HOST */
+    char   *milter_user, *milter_group;     /* NULL: keep the invoking ids */
+    char   *milter_pidfile;
+    char   *milter_spool;       /* spool and worker socket directory */
+    gint64  milter_spool_memory;    /* larger messages spool to disk */
+    gint64  milter_workers;     /* sanitizing worker processes */
+    gint64  milter_timeout;     /* seconds one message may take in a worker */
+    gint64  milter_crash_limit; /* crashes of one message before it is held */
     /* [limits] */
     gint64  max_message_bytes;  /* larger messages are rejected (5.3.4) */
     gint64  max_header_bytes;   /* larger top-level header sections are rejected */

@@ -45,6 +45,13 @@ guint   engine_av_signatures(const ENGINE *eng);
 /* sanitize_message - decide about one message; queue_id may be NULL (transfer full) */
 VERDICT *sanitize_message(ENGINE *eng, const char *data, gsize len, const char *queue_id);
 
+/* sanitize_message_q - sanitize_message(); when the verdict holds the
+ * original (see verdict_holds_original) and quarantine_id is not NULL, the
+ * notice names that id.  The caller stores the original under it before
+ * it answers the MTA (transfer full) */
+VERDICT *sanitize_message_q(ENGINE *eng, const char *data, gsize len, const char *queue_id,
+                            const char *quarantine_id);
+
 /* verdict_free - release; accepts NULL */
 void    verdict_free(VERDICT *v);
 
@@ -86,5 +93,24 @@ double  verdict_elapsed_ms(const VERDICT *v);
 
 /* verdict_log_line - one key=value line for syslog (transfer full) */
 char   *verdict_log_line(const VERDICT *v);
+
+/* verdict_holds_original - should the original go to the quarantine?
+ * (deliver with parts removed, viruses, limits hit or a damaged structure) */
+gboolean verdict_holds_original(const VERDICT *v);
+
+/* verdict_quarantine_id - the id named in the notice, or NULL */
+const char *verdict_quarantine_id(const VERDICT *v);
+
+/* verdict_from, verdict_subject, verdict_message_id - the original's fields,
+ * unfolded (Subject decoded to UTF-8), or NULL (borrowed) */
+const char *verdict_from(const VERDICT *v);
+const char *verdict_subject(const VERDICT *v);
+const char *verdict_message_id(const VERDICT *v);
+
+/* verdict_reasons - "virus,attachment,limits,malformed" subset (transfer full) */
+char   *verdict_reasons(const VERDICT *v);
+
+/* verdict_viruses - signature names, comma-separated (transfer full) */
+char   *verdict_viruses(const VERDICT *v);
 
 #endif

@@ -2,6 +2,7 @@
  *
  *   mugai sanitize [-c CONFIG] [--report FILE] [--queue-id ID] [INPUT]
  *   mugai check-config [-c CONFIG]
+ *   mugai quarantine [-c CONFIG] list|show|export|release|delete|purge|history ...
  *   mugai version
  *
  * Exit status (sysexits): 0 when a decision was made, 64 usage, 66 input
@@ -15,6 +16,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "mugai/conf.h"
 #include "mugai/msg.h"
 #include "mugai/sanitize.h"
@@ -30,6 +32,12 @@ static void G_GNUC_NORETURN usage(void)
     fprintf(stderr,
             "usage: mugai sanitize [-c CONFIG] [--report FILE] [--queue-id ID] [INPUT]\n"
             "       mugai check-config [-c CONFIG]\n"
+            "       mugai quarantine [-c CONFIG] list [--status S] [--since WHEN] [--sender S]\n"
+            "                        [--recipient S] [--reason R] [--json]\n"
+            "       mugai quarantine [-c CONFIG] show|export|history ID\n"
+            "       mugai quarantine [-c CONFIG] release ID [--to ADDR ...]\n"
+            "       mugai quarantine [-c CONFIG] delete ID\n"
+            "       mugai quarantine [-c CONFIG] purge [--older-than DURATION]\n"
             "       mugai version\n");
     exit(EX_USAGE);
 }
@@ -178,6 +186,21 @@ int     main(int argc, char **argv)
         return cmd_sanitize(argc - 1, argv + 1);
     if (strcmp(argv[1], "check-config") == 0)
         return cmd_check_config(argc - 1, argv + 1);
+    if (strcmp(argv[1], "quarantine") == 0) {
+        const char *cfg = NULL;
+        MUGAI_CONF *conf;
+        int     i = 2, rc;
+
+        if (argc > 3 && strcmp(argv[2], "-c") == 0) {
+            cfg = argv[3];
+            i = 4;
+        }
+        conf = load_conf(cfg);
+        msg_init("mugai", TRUE);      /* audit lines go to syslog */
+        rc = cli_quarantine(conf, argc - i, argv + i);
+        conf_free(conf);
+        return rc;
+    }
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
         printf("mugai %s\n", MUGAI_VERSION);
         return EX_OK;

@@ -32,6 +32,19 @@ static const PARAM conf_params[] = {
     {"clamav", "max_files", PT_INT, "10000", OFF(av_max_files)},
     {"clamav", "max_scantime", PT_INT, "60000", OFF(av_max_scantime_ms)},
     {"quarantine", "directory", PT_STRING, "/var/spool/mugai/quarantine", OFF(quar_directory)},
+    {"quarantine", "database", PT_OPTSTRING, "", OFF(quar_database)},
+    {"quarantine", "retention_days", PT_INT, "30", OFF(quar_retention_days)},
+    {"quarantine", "release_relay", PT_STRING, "127.0.0.1:10026", OFF(quar_release_relay)},
+    {"quarantine", "admin_group", PT_OPTSTRING, "", OFF(quar_admin_group)},
+    {"milter", "socket", PT_STRING, "unix:/run/mugai/milter.sock", OFF(milter_socket)},
+    {"milter", "user", PT_OPTSTRING, "mugai", OFF(milter_user)},
+    {"milter", "group", PT_OPTSTRING, "mugai", OFF(milter_group)},
+    {"milter", "pidfile", PT_OPTSTRING, "/run/mugai/mugai-milter.pid", OFF(milter_pidfile)},
+    {"milter", "spool_directory", PT_STRING, "/var/spool/mugai/spool", OFF(milter_spool)},
+    {"milter", "spool_memory", PT_SIZE, "1M", OFF(milter_spool_memory)},
+    {"milter", "workers", PT_INT, "4", OFF(milter_workers)},
+    {"milter", "timeout", PT_INT, "120", OFF(milter_timeout)},
+    {"milter", "crash_limit", PT_INT, "2", OFF(milter_crash_limit)},
     {"limits", "max_message_bytes", PT_SIZE, "50M", OFF(max_message_bytes)},
     {"limits", "max_header_bytes", PT_SIZE, "256K", OFF(max_header_bytes)},
     {"limits", "max_mime_depth", PT_INT, "16", OFF(max_mime_depth)},
@@ -206,13 +219,25 @@ fail:
 /* conf_free - release; accepts NULL */
 void    conf_free(MUGAI_CONF *conf)
 {
+    char   *base = (char *) conf;
+    gsize   i;
+
     if (conf == NULL)
         return;
-    g_free(conf->av_database);
-    g_free(conf->quar_directory);
-    g_free(conf->notice_language);
-    g_free(conf->notice_template);
-    g_strfreev(conf->keep_headers);
+    for (i = 0; i < G_N_ELEMENTS(conf_params); i++) {
+        switch (conf_params[i].type) {
+        case PT_STRING:
+        case PT_LANG:
+        case PT_OPTSTRING:
+            g_free(*(char **) (base + conf_params[i].offset));
+            break;
+        case PT_LIST:
+            g_strfreev(*(char ***) (base + conf_params[i].offset));
+            break;
+        default:
+            break;
+        }
+    }
     g_free(conf);
 }
 

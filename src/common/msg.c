@@ -19,6 +19,15 @@ void msg_init(const char *progname, gboolean use_syslog)
         openlog(progname, LOG_PID | LOG_NDELAY, LOG_MAIL);
 }
 
+/* msg_init_daemon - syslog, and stderr too when also_stderr (foreground) */
+void msg_init_daemon(const char *progname, gboolean also_stderr)
+{
+    msg_progname = progname;
+    msg_use_syslog = TRUE;
+    closelog();
+    openlog(progname, LOG_PID | LOG_NDELAY | (also_stderr ? LOG_PERROR : 0), LOG_MAIL);
+}
+
 /* msg_set_verbose - enable msg_debug() output */
 void msg_set_verbose(gboolean verbose)
 {

@@ -28,6 +28,7 @@ static const NOTICE_TEXT notice_ja = {
     .link_removed = "[リンク削除]",
     .blob_removed = "[添付ファイル削除: {}]",
     .parts_skipped = "読み取らずに削除した部分: {} 件",
+    .held = "元のメールは隔離しています（隔離ID: {}）。必要な場合はこのIDを添えて管理者にお問い合わせください。",
 };
 
 static const NOTICE_TEXT notice_en = {
@@ -53,6 +54,7 @@ static const NOTICE_TEXT notice_en = {
     .link_removed = "[link removed]",
     .blob_removed = "[attachment removed: {}]",
     .parts_skipped = "Parts removed unread: {}",
+    .held = "The original message is held in quarantine (ID {}). To obtain it, ask your administrator quoting this ID.",
 };
 
 /* notice_text - strings for a language */
@@ -149,6 +151,10 @@ static void build_notes(const VERDICT *v, const MUGAI_CONF *conf, const NOTICE_T
     }
     if (parts_skipped) {
         notice_subst_uint(s, t->parts_skipped, parts_skipped);
+        g_string_append_c(s, '\n');
+    }
+    if (v->quarantine_id) {
+        notice_subst(s, t->held, v->quarantine_id);
         g_string_append_c(s, '\n');
     }
     if (v->html_converted)

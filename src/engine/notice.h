@@ -32,7 +32,8 @@ typedef struct {
     const char *image;
     const char *link_removed;
     const char *blob_removed;   /* {} = name */
-    const char *parts_skipped;  /* {} = count */
+    const char *parts_skipped;
+    const char *held;           /* the original is in the quarantine: {} is its id */  /* {} = count */
 } NOTICE_TEXT;
 
 /* notice_text - strings for "ja" or "en" (static) */

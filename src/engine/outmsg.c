@@ -215,6 +215,11 @@ void    outmsg_headers(VERDICT *v, GMimeMessage *msg, const MUGAI_CONF *conf,
             v->log_from = g_mime_utils_header_unfold(raw);
         else if (g_ascii_strcasecmp(name, "Message-ID") == 0 && v->log_msgid == NULL)
             v->log_msgid = g_mime_utils_header_unfold(raw);
+        else if (g_ascii_strcasecmp(name, "Subject") == 0 && v->log_subject == NULL) {
+            g_autofree char *subj = g_mime_utils_header_unfold(raw);
+
+            v->log_subject = g_mime_utils_header_decode_text(po, subj);
+        }
     }
 }
 

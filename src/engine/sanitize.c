@@ -243,7 +243,7 @@ static void compose(VERDICT *v, const MUGAI_CONF *conf, GString *body, guint par
 }
 
 /* sanitize_parsed - steps 3 to 5 on a normalized message */
-static void sanitize_parsed(ENGINE *eng, VERDICT *v, GByteArray *norm)
+static void sanitize_parsed(ENGINE *eng, VERDICT *v, GByteArray *norm, const char *quarantine_id)
 {
     const MUGAI_CONF *conf = eng->conf;
     GMimeParserOptions *po = mime_options_new();
@@ -283,6 +283,8 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, GByteArray *norm)
         g_string_truncate(body, 0);
         withheld = TRUE;
     }
+    if (quarantine_id != NULL && verdict_holds_original(v))
+        v->quarantine_id = g_strdup(quarantine_id);
     compose(v, conf, body, w.parts_skipped, withheld);
     v->status = build_status(v);
     outmsg_headers(v, msg, conf, po);
@@ -295,6 +297,13 @@ done:
 
 /* sanitize_message - decide about one message */
 VERDICT *sanitize_message(ENGINE *eng, const char *data, gsize len, const char *queue_id)
+{
+    return sanitize_message_q(eng, data, len, queue_id, NULL);
+}
+
+/* sanitize_message_q - decide about one message; the notice may name quarantine_id */
+VERDICT *sanitize_message_q(ENGINE *eng, const char *data, gsize len, const char *queue_id,
+                            const char *quarantine_id)
 {
     const MUGAI_CONF *conf = eng->conf;
     VERDICT *v = verdict_new();
@@ -327,7 +336,7 @@ VERDICT *sanitize_message(ENGINE *eng, const char *data, gsize len, const char *
         v->limits |= LIMIT_PARTS;
         verdict_add_anomaly(v, "too-many-parts", TRUE);
     }
-    sanitize_parsed(eng, v, norm);
+    sanitize_parsed(eng, v, norm, quarantine_id);
 
 done:
     v->elapsed_ms = (double) (g_get_monotonic_time() - t0) / 1000.0;

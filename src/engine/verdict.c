@@ -146,6 +146,48 @@ const char *verdict_reply_text(const VERDICT *v) { return v->reply_text; }
 const char *verdict_status(const VERDICT *v) { return v->status; }
 const char *verdict_text(const VERDICT *v) { return v->text->str; }
 double  verdict_elapsed_ms(const VERDICT *v) { return v->elapsed_ms; }
+const char *verdict_quarantine_id(const VERDICT *v) { return v->quarantine_id; }
+const char *verdict_from(const VERDICT *v) { return v->log_from; }
+const char *verdict_subject(const VERDICT *v) { return v->log_subject; }
+const char *verdict_message_id(const VERDICT *v) { return v->log_msgid; }
+
+/* verdict_holds_original - was anything taken away that an administrator
+ * may need to hand out: a part, a virus, content lost to limits or damage */
+gboolean verdict_holds_original(const VERDICT *v)
+{
+    return v->decision == DECISION_DELIVER
+        && (v->attachments->len > 0 || v->viruses->len > 0 || v->limits != 0
+            || v->unreadable || v->serious_anomalies > 0);
+}
+
+/* verdict_reasons - why the original is held, comma-separated (transfer full) */
+char   *verdict_reasons(const VERDICT *v)
+{
+    GString *s = g_string_new(NULL);
+
+    if (v->viruses->len > 0)
+        g_string_append(s, "virus,");
+    if (v->attachments->len > 0)
+        g_string_append(s, "attachment,");
+    if (v->limits != 0)
+        g_string_append(s, "limits,");
+    if (v->unreadable || v->serious_anomalies > 0)
+        g_string_append(s, "malformed,");
+    if (s->len > 0)
+        g_string_truncate(s, s->len - 1);
+    return g_string_free(s, FALSE);
+}
+
+/* verdict_viruses - signature names, comma-separated (transfer full) */
+char   *verdict_viruses(const VERDICT *v)
+{
+    GString *s = g_string_new(NULL);
+    guint   i;
+
+    for (i = 0; i < v->viruses->len; i++)
+        g_string_append_printf(s, "%s%s", i ? "," : "", (char *) g_ptr_array_index(v->viruses, i));
+    return g_string_free(s, FALSE);
+}
 
 /* verdict_header_count - number of output header fields */
 guint   verdict_header_count(const VERDICT *v)

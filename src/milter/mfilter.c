@@ -1,0 +1,670 @@
+/* mfilter - the libmilter callbacks of mugai-milter (the "front") */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <gmime/gmime.h>
+#include <libmilter/mfapi.h>
+
+#include "mfilter.h"
+#include "mugai/msg.h"
+#include "mugai/qstore.h"
+#include "wire.h"
+
+/* Bytes per smfi_replacebody() call and per spool read. */
+#define MFILTER_CHUNK 65536
+/* Extra seconds granted to messages in flight at SIGTERM, beyond [milter] timeout. */
+#define MFILTER_DRAIN_SLACK 30
+
+/* Header fields of the original kept when a poison message is replaced by a notice. */
+static const char *const mfilter_poison_keep[] = {
+    "Received", "From", "Sender", "Reply-To", "To", "Cc", "Subject", "Date", "Message-ID", NULL,
+};
+
+static const MUGAI_CONF *mf_conf;
+static const char *mf_worker_socket;
+static gint mf_inflight;                /* connections open (atomic) */
+static GMutex mf_store_lock;            /* guards mf_store */
+static QSTORE *mf_store;                /* the front's own, for poison messages */
+
+/* One SMTP connection, and the message in progress on it. */
+typedef struct {
+    char   *client_addr, *client_name, *helo;
+    char   *sender;
+    GPtrArray *rcpts;           /* char*, NULL-terminated when sent */
+    GString *hdrs;              /* "Name: value\r\n" as received */
+    GPtrArray *hdr_names;       /* char*, in order */
+    GString *mem;               /* body while small */
+    int     spool_fd;           /* body once large (unlinked file), or -1 */
+    gsize   body_len;
+    gboolean spool_failed;
+} MCTX;
+
+/* The worker's answer. */
+typedef struct {
+    char   *decision, *code, *dsn, *text, *log, *qid;
+    GPtrArray *hnames, *hvalues;    /* char* */
+    GByteArray *body;
+} WREPLY;
+
+/* message_reset - forget the message, keep the connection facts */
+static void message_reset(MCTX *m)
+{
+    g_clear_pointer(&m->sender, g_free);
+    g_ptr_array_set_size(m->rcpts, 0);
+    g_string_truncate(m->hdrs, 0);
+    g_ptr_array_set_size(m->hdr_names, 0);
+    g_string_truncate(m->mem, 0);
+    if (m->spool_fd >= 0)
+        close(m->spool_fd);
+    m->spool_fd = -1;
+    m->body_len = 0;
+    m->spool_failed = FALSE;
+}
+
+/* wreply_free - release */
+static void wreply_free(WREPLY *r)
+{
+    g_free(r->decision);
+    g_free(r->code);
+    g_free(r->dsn);
+    g_free(r->text);
+    g_free(r->log);
+    g_free(r->qid);
+    g_ptr_array_free(r->hnames, TRUE);
+    g_ptr_array_free(r->hvalues, TRUE);
+    if (r->body)
+        g_byte_array_free(r->body, TRUE);
+}
+
+static sfsistat mf_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
+{
+    MCTX   *m = g_new0(MCTX, 1);
+    char    addr[INET6_ADDRSTRLEN] = "unknown";
+
+    if (sa != NULL && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((struct sockaddr_in *) sa)->sin_addr, addr, sizeof(addr));
+    else if (sa != NULL && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *) sa)->sin6_addr, addr, sizeof(addr));
+    m->client_addr = g_strdup(addr);
+    m->client_name = g_strdup(hostname ? hostname : "unknown");
+    m->rcpts = g_ptr_array_new_with_free_func(g_free);
+    m->hdrs = g_string_new(NULL);
+    m->hdr_names = g_ptr_array_new_with_free_func(g_free);
+    m->mem = g_string_new(NULL);
+    m->spool_fd = -1;
+    g_atomic_int_inc(&mf_inflight);
+    smfi_setpriv(ctx, m);
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat mf_helo(SMFICTX *ctx, char *helo)
+{
+    MCTX   *m = smfi_getpriv(ctx);
+
+    g_free(m->helo);
+    m->helo = g_strdup(helo);
+    return SMFIS_CONTINUE;
+}
+
+/* strip_brackets - "<a@b>" to "a@b" (transfer full) */
+static char *strip_brackets(const char *s)
+{
+    gsize   n = strlen(s);
+
+    if (n >= 2 && s[0] == '<' && s[n - 1] == '>')
+        return g_strndup(s + 1, n - 2);
+    return g_strdup(s);
+}
+
+static sfsistat mf_envfrom(SMFICTX *ctx, char **argv)
+{
+    MCTX   *m = smfi_getpriv(ctx);
+
+    message_reset(m);
+    m->sender = strip_brackets(argv[0]);
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat mf_envrcpt(SMFICTX *ctx, char **argv)
+{
+    MCTX   *m = smfi_getpriv(ctx);
+
+    g_ptr_array_add(m->rcpts, strip_brackets(argv[0]));
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat mf_header(SMFICTX *ctx, char *name, char *value)
+{
+    MCTX   *m = smfi_getpriv(ctx);
+    const char *p;
+
+    g_ptr_array_add(m->hdr_names, g_strdup(name));
+    g_string_append_printf(m->hdrs, "%s: ", name);
+    for (p = value; *p; p++) {
+        if (*p == '\n' && (p == value || p[-1] != '\r'))
+            g_string_append_c(m->hdrs, '\r');
+        g_string_append_c(m->hdrs, *p);
+    }
+    g_string_append(m->hdrs, "\r\n");
+    return SMFIS_CONTINUE;
+}
+
+/* spool_open - move the body so far into an unlinked file */
+static gboolean spool_open(MCTX *m)
+{
+    g_autofree char *path = g_build_filename(mf_conf->milter_spool, "body.XXXXXX", NULL);
+    int     fd = g_mkstemp_full(path, O_RDWR | O_CLOEXEC, 0600);
+
+    if (fd < 0) {
+        msg_warn("cannot create spool file in %s: %s", mf_conf->milter_spool, g_strerror(errno));
+        return FALSE;
+    }
+    unlink(path);
+    if (!wire_write(fd, m->mem->str, m->mem->len)) {
+        msg_warn("cannot write spool file: %s", g_strerror(errno));
+        close(fd);
+        return FALSE;
+    }
+    g_string_truncate(m->mem, 0);
+    m->spool_fd = fd;
+    return TRUE;
+}
+
+static sfsistat mf_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+    MCTX   *m = smfi_getpriv(ctx);
+
+    if (m->spool_failed)
+        return SMFIS_CONTINUE;
+    if (m->spool_fd < 0 && m->mem->len + len > (gsize) mf_conf->milter_spool_memory && !spool_open(m))
+        m->spool_failed = TRUE;
+    else if (m->spool_fd >= 0 ? !wire_write(m->spool_fd, chunk, len)
+             : (g_string_append_len(m->mem, (const char *) chunk, (gssize) len), FALSE))
+        m->spool_failed = TRUE;
+    m->body_len += len;
+    return SMFIS_CONTINUE;
+}
+
+/* send_message - header section, blank line and body as one WIRE_MESSAGE record */
+static gboolean send_message(int fd, MCTX *m)
+{
+    char    buf[MFILTER_CHUNK];
+    gsize   left = m->body_len;
+
+    if (!wire_put_begin(fd, WIRE_MESSAGE, m->hdrs->len + 2 + m->body_len)
+        || !wire_write(fd, m->hdrs->str, m->hdrs->len) || !wire_write(fd, "\r\n", 2))
+        return FALSE;
+    if (m->spool_fd < 0)
+        return wire_write(fd, m->mem->str, m->mem->len);
+    if (lseek(m->spool_fd, 0, SEEK_SET) != 0)
+        return FALSE;
+    while (left > 0) {
+        ssize_t n = read(m->spool_fd, buf, MIN(sizeof(buf), left));
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0 || !wire_write(fd, buf, (gsize) n))
+            return FALSE;
+        left -= (gsize) n;
+    }
+    return TRUE;
+}
+
+/* whole_message - the message in memory, for the quarantine (transfer full) */
+static GByteArray *whole_message(MCTX *m)
+{
+    GByteArray *ba = g_byte_array_sized_new((guint) (m->hdrs->len + 2 + m->body_len));
+    char    buf[MFILTER_CHUNK];
+    ssize_t n;
+
+    g_byte_array_append(ba, (const guint8 *) m->hdrs->str, (guint) m->hdrs->len);
+    g_byte_array_append(ba, (const guint8 *) "\r\n", 2);
+    if (m->spool_fd < 0) {
+        g_byte_array_append(ba, (const guint8 *) m->mem->str, (guint) m->mem->len);
+        return ba;
+    }
+    if (lseek(m->spool_fd, 0, SEEK_SET) != 0) {
+        g_byte_array_free(ba, TRUE);
+        return NULL;
+    }
+    while ((n = read(m->spool_fd, buf, sizeof(buf))) > 0)
+        g_byte_array_append(ba, (const guint8 *) buf, (guint) n);
+    if (n < 0) {
+        g_byte_array_free(ba, TRUE);
+        return NULL;
+    }
+    return ba;
+}
+
+/* progress - keep the MTA waiting while a worker works */
+static void progress(void *ctx)
+{
+    smfi_progress((SMFICTX *) ctx);
+}
+
+/* worker_connect - a connection to the worker socket, or -1 */
+static int worker_connect(void)
+{
+    struct sockaddr_un sun = {0};
+    int     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    if (fd < 0)
+        return -1;
+    sun.sun_family = AF_UNIX;
+    g_strlcpy(sun.sun_path, mf_worker_socket, sizeof(sun.sun_path));
+    if (connect(fd, (struct sockaddr *) &sun, sizeof(sun)) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+typedef enum { CALL_OK, CALL_UNAVAILABLE, CALL_FAILED, CALL_POISON } CALL_RESULT;
+
+/* call_worker - send the message, read the answer; CALL_POISON when the
+ * worker died or overran on it (*why says which) */
+static CALL_RESULT call_worker(SMFICTX *ctx, MCTX *m, const char *queue_id, WREPLY *r, const char **why)
+{
+    gint64  deadline = g_get_monotonic_time() + mf_conf->milter_timeout * G_USEC_PER_SEC;
+    int     fd = worker_connect();
+    pid_t   pid = 0;
+    GByteArray *d = NULL;
+    WIRE_STATUS st;
+    char    tag;
+    guint   i;
+
+    *why = "worker-unavailable";
+    if (fd < 0)
+        return CALL_UNAVAILABLE;
+    /* Waiting for a free worker counts against the same limit. */
+    st = wire_get(fd, deadline, progress, ctx, &tag, &d);
+    if (st != WIRE_OK || tag != WIRE_HELLO || d->len != sizeof(pid)) {
+        *why = st == WIRE_TIMEOUT ? "no-worker-free" : "worker-unavailable";
+        goto fail;
+    }
+    memcpy(&pid, d->data, sizeof(pid));
+    g_clear_pointer(&d, g_byte_array_unref);
+    deadline = g_get_monotonic_time() + mf_conf->milter_timeout * G_USEC_PER_SEC;
+    *why = "worker-io";
+    if (!wire_put_str(fd, WIRE_QUEUE_ID, queue_id) || !wire_put_str(fd, WIRE_CLIENT, m->client_addr)
+        || !wire_put_str(fd, WIRE_CLIENT_NAME, m->client_name) || !wire_put_str(fd, WIRE_HELO, m->helo)
+        || !wire_put_str(fd, WIRE_SENDER, m->sender ? m->sender : ""))
+        goto fail;
+    for (i = 0; i < m->rcpts->len; i++)
+        if (!wire_put_str(fd, WIRE_RCPT, g_ptr_array_index(m->rcpts, i)))
+            goto fail;
+    if (!send_message(fd, m) || !wire_put(fd, WIRE_END, "", 0))
+        goto fail;
+    r->hnames = g_ptr_array_new_with_free_func(g_free);
+    r->hvalues = g_ptr_array_new_with_free_func(g_free);
+    for (;;) {
+        st = wire_get(fd, deadline, progress, ctx, &tag, &d);
+        if (st == WIRE_TIMEOUT) {
+            kill(pid, SIGKILL);
+            *why = "worker-timeout";
+            close(fd);
+            return CALL_POISON;
+        }
+        if (st == WIRE_EOF) {
+            *why = "worker-died";
+            close(fd);
+            return CALL_POISON;
+        }
+        if (st != WIRE_OK)
+            goto fail;
+        switch (tag) {
+        case WIRE_DECISION: r->decision = g_strdup((char *) d->data); break;
+        case WIRE_CODE: r->code = g_strdup((char *) d->data); break;
+        case WIRE_DSN: r->dsn = g_strdup((char *) d->data); break;
+        case WIRE_TEXT: r->text = g_strdup((char *) d->data); break;
+        case WIRE_LOG: r->log = g_strdup((char *) d->data); break;
+        case WIRE_QID: r->qid = g_strdup((char *) d->data); break;
+        case WIRE_HEADER:
+            g_ptr_array_add(r->hnames, g_strdup((char *) d->data));
+            g_ptr_array_add(r->hvalues, g_strdup((char *) d->data + strlen((char *) d->data) + 1));
+            break;
+        case WIRE_BODY: r->body = g_steal_pointer(&d); break;
+        case WIRE_END:
+            g_clear_pointer(&d, g_byte_array_unref);
+            close(fd);
+            return r->decision ? CALL_OK : CALL_FAILED;
+        default:
+            goto fail;
+        }
+        g_clear_pointer(&d, g_byte_array_unref);
+    }
+
+fail:
+    if (d)
+        g_byte_array_unref(d);
+    close(fd);
+    return CALL_FAILED;
+}
+
+/* replace_body - text with LF line ends, sent as CRLF in chunks */
+static gboolean replace_body(SMFICTX *ctx, const char *text, gsize len)
+{
+    GString *buf = g_string_sized_new(MFILTER_CHUNK + 2);
+    gsize   i;
+    gboolean ok = TRUE;
+
+    for (i = 0; i < len && ok; i++) {
+        if (text[i] == '\n')
+            g_string_append_c(buf, '\r');
+        g_string_append_c(buf, text[i]);
+        if (buf->len >= MFILTER_CHUNK) {
+            ok = smfi_replacebody(ctx, (unsigned char *) buf->str, (int) buf->len) == MI_SUCCESS;
+            g_string_truncate(buf, 0);
+        }
+    }
+    if (ok && (buf->len > 0 || len == 0))
+        ok = smfi_replacebody(ctx, (unsigned char *) buf->str, (int) buf->len) == MI_SUCCESS;
+    g_string_free(buf, TRUE);
+    return ok;
+}
+
+/* in_list - is name (case-insensitive) in the NULL-terminated list? */
+static gboolean in_list(const char *name, const char *const *list)
+{
+    for (; *list; list++)
+        if (g_ascii_strcasecmp(name, *list) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/* delete_headers - every original field except those in keep, last index first */
+static gboolean delete_headers(SMFICTX *ctx, MCTX *m, const char *const *keep)
+{
+    g_autoptr(GHashTable) done = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    guint   i, j;
+
+    for (i = 0; i < m->hdr_names->len; i++) {
+        const char *name = g_ptr_array_index(m->hdr_names, i);
+        char   *lower = g_ascii_strdown(name, -1);
+        int     count = 0;
+
+        if (in_list(name, keep) || g_hash_table_contains(done, lower)) {
+            g_free(lower);
+            continue;
+        }
+        g_hash_table_add(done, lower);
+        for (j = 0; j < m->hdr_names->len; j++)
+            count += g_ascii_strcasecmp(g_ptr_array_index(m->hdr_names, j), name) == 0;
+        for (; count > 0; count--)
+            if (smfi_chgheader(ctx, (char *) name, count, NULL) != MI_SUCCESS)
+                return FALSE;
+    }
+    return TRUE;
+}
+
+/* apply_deliver - all header edits first, then the body (Postfix requires it) */
+static gboolean apply_deliver(SMFICTX *ctx, MCTX *m, const WREPLY *r)
+{
+    static const char *const keep_received[] = {"Received", NULL};
+    guint   i;
+
+    if (!delete_headers(ctx, m, keep_received))
+        return FALSE;
+    for (i = 0; i < r->hnames->len; i++) {
+        const char *name = g_ptr_array_index(r->hnames, i);
+
+        if (g_ascii_strcasecmp(name, "Received") == 0)
+            continue;
+        if (smfi_addheader(ctx, (char *) name, g_ptr_array_index(r->hvalues, i)) != MI_SUCCESS)
+            return FALSE;
+    }
+    return r->body != NULL && replace_body(ctx, (const char *) r->body->data, r->body->len);
+}
+
+/* raw_header - first value of a header field as received, unfolded (transfer full) */
+static char *raw_header(const MCTX *m, const char *name)
+{
+    gsize   n = strlen(name);
+    const char *p = m->hdrs->str;
+
+    while (p && *p) {
+        if (g_ascii_strncasecmp(p, name, n) == 0 && p[n] == ':') {
+            const char *v = p + n + 1, *end = v;
+            GString *out = g_string_new(NULL);
+
+            /* Up to the CRLF not followed by white space. */
+            while (*end && !(end[0] == '\r' && end[1] == '\n' && end[2] != ' ' && end[2] != '\t'))
+                end++;
+            for (; v < end; v++)
+                if (*v != '\r' && *v != '\n')
+                    g_string_append_c(out, *v);
+            g_strstrip(out->str);
+            return g_string_free(out, FALSE);
+        }
+        if ((p = strstr(p, "\r\n")) != NULL)
+            p += 2;
+    }
+    return NULL;
+}
+
+/* hold_poison - store the original and deliver a notice in its place */
+static gboolean hold_poison(SMFICTX *ctx, MCTX *m, const char *queue_id, const char *why, char **qid_out)
+{
+    g_autofree char *qid = qstore_new_id();
+    g_autoptr(GByteArray) orig = whole_message(m);
+    g_autofree char *text = NULL;
+    g_autofree char *b64 = NULL;
+    g_autofree char *status = g_strdup_printf("held; processing-failed=%s", why);
+    GString *folded = g_string_new(NULL);
+    GError *err = NULL;
+    QENVELOPE env = {queue_id, m->client_addr, m->client_name, m->helo, m->sender, NULL};
+    g_autofree char *from = raw_header(m, "From");
+    g_autofree char *subject = raw_header(m, "Subject");
+    g_autofree char *msgid = raw_header(m, "Message-ID");
+    g_autofree char *subject_utf8 = subject ? g_mime_utils_header_decode_text(NULL, subject) : NULL;
+    QMETA   meta = {from, subject_utf8, msgid, "processing-failed", NULL, NULL, NULL};
+    gboolean ok;
+    gsize   i;
+
+    if (orig == NULL)
+        return FALSE;
+    g_ptr_array_add(m->rcpts, NULL);
+    env.recipients = (const char *const *) m->rcpts->pdata;
+    if (strcmp(mf_conf->notice_language, "en") == 0)
+        text = g_strdup_printf("[mugai sanitizing notice] This message could not be processed safely (%s).\n"
+                               "The original message is held in quarantine (ID %s). To obtain it, ask your "
+                               "administrator quoting this ID.\n", why, qid);
+    else
+        text = g_strdup_printf("【mugai 無害化通知】このメールは安全に処理できなかったため（%s）、本文を配信していません。\n"
+                               "元のメールは隔離しています（隔離ID: %s）。必要な場合はこのIDを添えて管理者にお問い合わせください。\n",
+                               why, qid);
+    meta.preview = text;
+    g_mutex_lock(&mf_store_lock);
+    if (mf_store == NULL)
+        mf_store = qstore_open(mf_conf, FALSE, &err);
+    ok = mf_store != NULL && qstore_put(mf_store, qid, (const char *) orig->data, orig->len, &env, &meta,
+                                        "mugai-milter", &err);
+    g_mutex_unlock(&mf_store_lock);
+    g_ptr_array_remove_index(m->rcpts, m->rcpts->len - 1);
+    if (!ok) {
+        msg_warn("queue_id=%s cannot hold poison message: %s", queue_id, err ? err->message : "?");
+        g_clear_error(&err);
+        return FALSE;
+    }
+    b64 = g_base64_encode((const guchar *) text, strlen(text));
+    for (i = 0; b64[i]; i += 76) {
+        g_string_append_len(folded, b64 + i, MIN(76, strlen(b64 + i)));
+        g_string_append_c(folded, '\n');
+    }
+    ok = delete_headers(ctx, m, mfilter_poison_keep)
+        && smfi_addheader(ctx, "MIME-Version", "1.0") == MI_SUCCESS
+        && smfi_addheader(ctx, "Content-Type", "text/plain; charset=UTF-8") == MI_SUCCESS
+        && smfi_addheader(ctx, "Content-Transfer-Encoding", "base64") == MI_SUCCESS
+        && smfi_addheader(ctx, "X-Mugai-Status", status) == MI_SUCCESS
+        && replace_body(ctx, folded->str, folded->len);
+    g_string_free(folded, TRUE);
+    *qid_out = g_steal_pointer(&qid);
+    return ok;
+}
+
+/* tempfail - 451 4.3.0 with text */
+static sfsistat tempfail(SMFICTX *ctx, const char *text)
+{
+    smfi_setreply(ctx, "451", "4.3.0", (char *) text);
+    return SMFIS_TEMPFAIL;
+}
+
+static sfsistat mf_eom(SMFICTX *ctx)
+{
+    MCTX   *m = smfi_getpriv(ctx);
+    const char *qv = smfi_getsymval(ctx, "i");
+    g_autofree char *queue_id = g_strdup(qv && *qv ? qv : "-");
+    gint64  t0 = g_get_monotonic_time();
+    WREPLY  r = {0};
+    const char *why = NULL;
+    sfsistat rc;
+    g_autofree char *qid = NULL;
+
+    if (m->spool_failed) {
+        msg_info("queue_id=%s decision=tempfail reason=spool-failed size=%" G_GSIZE_FORMAT, queue_id,
+                 m->body_len);
+        rc = tempfail(ctx, "cannot spool message; try again later");
+        goto done;
+    }
+    if (m->hdrs->len + m->body_len > (gsize) mf_conf->max_message_bytes) {
+        msg_info("queue_id=%s decision=reject reason=message-too-large size=%" G_GSIZE_FORMAT, queue_id,
+                 m->hdrs->len + m->body_len);
+        smfi_setreply(ctx, "552", "5.3.4", "message too large for sanitizing");
+        rc = SMFIS_REJECT;
+        goto done;
+    }
+    switch (call_worker(ctx, m, queue_id, &r, &why)) {
+    case CALL_UNAVAILABLE:
+    case CALL_FAILED:
+        msg_warn("queue_id=%s decision=tempfail reason=%s", queue_id, why);
+        rc = tempfail(ctx, "message sanitizer unavailable; try again later");
+        goto done;
+    case CALL_POISON:
+        if (!hold_poison(ctx, m, queue_id, why, &qid)) {
+            msg_warn("queue_id=%s decision=tempfail reason=%s hold=failed", queue_id, why);
+            rc = tempfail(ctx, "message could not be processed; try again later");
+        } else {
+            msg_info("queue_id=%s decision=deliver reason=%s status=held quarantine_id=%s "
+                     "client=%s sender=<%s> total_ms=%.0f", queue_id, why, qid, m->client_addr,
+                     m->sender ? m->sender : "", (g_get_monotonic_time() - t0) / 1000.0);
+            rc = SMFIS_CONTINUE;
+        }
+        goto done;
+    case CALL_OK:
+        break;
+    }
+    if (strcmp(r.decision, "deliver") == 0) {
+        if (!apply_deliver(ctx, m, &r)) {
+            msg_warn("queue_id=%s decision=tempfail reason=milter-edit-failed", queue_id);
+            rc = tempfail(ctx, "cannot rewrite message; try again later");
+            goto done;
+        }
+        rc = SMFIS_CONTINUE;
+    } else if (strcmp(r.decision, "reject") == 0) {
+        smfi_setreply(ctx, r.code ? r.code : "550", r.dsn ? r.dsn : "5.7.1", r.text ? r.text : "rejected");
+        rc = SMFIS_REJECT;
+    } else if (strcmp(r.decision, "discard") == 0) {
+        rc = SMFIS_DISCARD;
+    } else {
+        smfi_setreply(ctx, r.code ? r.code : "451", r.dsn ? r.dsn : "4.3.0",
+                      r.text ? r.text : "try again later");
+        rc = SMFIS_TEMPFAIL;
+    }
+    msg_info("%s client=%s sender=<%s> rcpts=%u quarantine_id=%s total_ms=%.0f", r.log ? r.log : "", m->client_addr,
+             m->sender ? m->sender : "", m->rcpts->len, r.qid ? r.qid : "-",
+             (g_get_monotonic_time() - t0) / 1000.0);
+
+done:
+    if (r.hnames)
+        wreply_free(&r);
+    else {
+        g_free(r.decision);
+        g_free(r.log);
+    }
+    message_reset(m);
+    return rc;
+}
+
+static sfsistat mf_abort(SMFICTX *ctx)
+{
+    MCTX   *m = smfi_getpriv(ctx);
+
+    if (m)
+        message_reset(m);
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat mf_close(SMFICTX *ctx)
+{
+    MCTX   *m = smfi_getpriv(ctx);
+
+    if (m == NULL)
+        return SMFIS_CONTINUE;
+    message_reset(m);
+    g_free(m->client_addr);
+    g_free(m->client_name);
+    g_free(m->helo);
+    g_ptr_array_free(m->rcpts, TRUE);
+    g_string_free(m->hdrs, TRUE);
+    g_ptr_array_free(m->hdr_names, TRUE);
+    g_string_free(m->mem, TRUE);
+    g_free(m);
+    smfi_setpriv(ctx, NULL);
+    g_atomic_int_dec_and_test(&mf_inflight);
+    return SMFIS_CONTINUE;
+}
+
+/* mfilter_run - register, serve, drain */
+int     mfilter_run(const MUGAI_CONF *conf, const char *worker_socket)
+{
+    struct smfiDesc desc = {
+        .xxfi_name = "mugai",
+        .xxfi_version = SMFI_VERSION,
+        .xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY,
+        .xxfi_connect = mf_connect,
+        .xxfi_helo = mf_helo,
+        .xxfi_envfrom = mf_envfrom,
+        .xxfi_envrcpt = mf_envrcpt,
+        .xxfi_header = mf_header,
+        .xxfi_body = mf_body,
+        .xxfi_eom = mf_eom,
+        .xxfi_abort = mf_abort,
+        .xxfi_close = mf_close,
+    };
+    gint64  until;
+    int     rc;
+
+    mf_conf = conf;
+    mf_worker_socket = worker_socket;
+    signal(SIGPIPE, SIG_IGN);
+    if (smfi_setconn((char *) conf->milter_socket) != MI_SUCCESS)
+        msg_fatal(EX_CONFIG, "[milter] socket: cannot use \"%s\"", conf->milter_socket);
+    if (smfi_register(desc) != MI_SUCCESS)
+        msg_fatal(EX_SOFTWARE, "smfi_register failed");
+    if (smfi_opensocket(1) != MI_SUCCESS)
+        msg_fatal(EX_UNAVAILABLE, "cannot listen on %s", conf->milter_socket);
+    if (g_str_has_prefix(conf->milter_socket, "unix:") || g_str_has_prefix(conf->milter_socket, "local:"))
+        chmod(strchr(conf->milter_socket, ':') + 1, 0660);
+    msg_info("listening on %s", conf->milter_socket);
+    rc = smfi_main();
+    /* SIGTERM: libmilter stopped accepting; let messages in flight finish. */
+    until = g_get_monotonic_time() + (conf->milter_timeout + MFILTER_DRAIN_SLACK) * G_USEC_PER_SEC;
+    while (g_atomic_int_get(&mf_inflight) > 0 && g_get_monotonic_time() < until)
+        g_usleep(100 * 1000);
+    if (g_atomic_int_get(&mf_inflight) > 0)
+        msg_warn("stopping with %d connection(s) still open", g_atomic_int_get(&mf_inflight));
+    g_mutex_lock(&mf_store_lock);
+    qstore_close(mf_store);
+    mf_store = NULL;
+    g_mutex_unlock(&mf_store_lock);
+    return rc == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
+}

@@ -1,0 +1,202 @@
+/* worker - a sanitizing process of mugai-milter */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "mugai/msg.h"
+#include "mugai/qstore.h"
+#include "wire.h"
+#include "worker.h"
+
+/* Seconds a worker waits for the front to send a whole request. */
+#define WORKER_READ_TIMEOUT 300
+
+static volatile sig_atomic_t worker_stop;
+
+/* on_term - finish the message in hand, then exit */
+static void on_term(int sig)
+{
+    (void) sig;
+    worker_stop = 1;
+}
+
+/* Request fields (borrowed from the records, which the caller frees). */
+typedef struct {
+    GPtrArray *records;         /* GByteArray* kept alive */
+    const char *queue_id, *client, *client_name, *helo, *sender;
+    GPtrArray *rcpts;           /* const char* */
+    GByteArray *message;
+} WREQ;
+
+/* read_request - records up to WIRE_END; FALSE when the front went away */
+static gboolean read_request(int fd, WREQ *rq)
+{
+    gint64  deadline = g_get_monotonic_time() + WORKER_READ_TIMEOUT * G_USEC_PER_SEC;
+
+    for (;;) {
+        GByteArray *d;
+        char    tag;
+
+        if (wire_get(fd, deadline, NULL, NULL, &tag, &d) != WIRE_OK)
+            return FALSE;
+        g_ptr_array_add(rq->records, d);
+        switch (tag) {
+        case WIRE_QUEUE_ID: rq->queue_id = (const char *) d->data; break;
+        case WIRE_CLIENT: rq->client = (const char *) d->data; break;
+        case WIRE_CLIENT_NAME: rq->client_name = (const char *) d->data; break;
+        case WIRE_HELO: rq->helo = (const char *) d->data; break;
+        case WIRE_SENDER: rq->sender = (const char *) d->data; break;
+        case WIRE_RCPT: g_ptr_array_add(rq->rcpts, d->data); break;
+        case WIRE_MESSAGE: rq->message = d; break;
+        case WIRE_END: return rq->message != NULL;
+        default: return FALSE;
+        }
+    }
+}
+
+/* hold - store the original; FALSE (logged) when the store fails */
+static gboolean hold(QSTORE **qs, const MUGAI_CONF *conf, const WREQ *rq, const VERDICT *v)
+{
+    g_autofree char *reasons = verdict_reasons(v);
+    g_autofree char *viruses = verdict_viruses(v);
+    g_autofree char *report = verdict_report_json(v);
+    GError *err = NULL;
+    QENVELOPE env = {rq->queue_id, rq->client, rq->client_name, rq->helo, rq->sender,
+                     (const char *const *) rq->rcpts->pdata};
+    QMETA   meta = {verdict_from(v), verdict_subject(v), verdict_message_id(v), reasons, viruses,
+                    report, verdict_text(v)};
+
+    if (*qs == NULL && (*qs = qstore_open(conf, FALSE, &err)) == NULL)
+        goto fail;
+    if (qstore_put(*qs, verdict_quarantine_id(v), (const char *) rq->message->data, rq->message->len,
+                   &env, &meta, "mugai-milter", &err))
+        return TRUE;
+    /* The connection may be stale (database replaced): reopen next time. */
+    qstore_close(*qs);
+    *qs = NULL;
+fail:
+    msg_warn("queue_id=%s quarantine write failed: %s; answering tempfail", rq->queue_id, err->message);
+    g_error_free(err);
+    return FALSE;
+}
+
+/* reply - the verdict, or a tempfail when holding failed */
+static void reply(int fd, const VERDICT *v, gboolean held_ok)
+{
+    g_autofree char *log = verdict_log_line(v);
+    gsize   blen;
+    const char *body;
+    guint   i;
+
+    if (!held_ok) {
+        wire_put_str(fd, WIRE_DECISION, "tempfail");
+        wire_put_str(fd, WIRE_CODE, "451");
+        wire_put_str(fd, WIRE_DSN, "4.3.0");
+        wire_put_str(fd, WIRE_TEXT, "quarantine unavailable; message deferred");
+        wire_put_str(fd, WIRE_LOG, log);
+        wire_put(fd, WIRE_END, "", 0);
+        return;
+    }
+    wire_put_str(fd, WIRE_DECISION, decision_name(verdict_decision(v)));
+    wire_put_str(fd, WIRE_CODE, verdict_reply_code(v));
+    wire_put_str(fd, WIRE_DSN, verdict_reply_dsn(v));
+    wire_put_str(fd, WIRE_TEXT, verdict_reply_text(v));
+    wire_put_str(fd, WIRE_LOG, log);
+    wire_put_str(fd, WIRE_QID, verdict_quarantine_id(v));
+    if (verdict_decision(v) == DECISION_DELIVER) {
+        for (i = 0; i < verdict_header_count(v); i++) {
+            const char *name, *value;
+            GString *h = g_string_new(NULL);
+
+            verdict_header(v, i, &name, &value);
+            g_string_append(h, name);
+            g_string_append_c(h, '\0');
+            g_string_append(h, value);
+            wire_put(fd, WIRE_HEADER, h->str, h->len);
+            g_string_free(h, TRUE);
+        }
+        body = verdict_body(v, &blen);
+        wire_put(fd, WIRE_BODY, body, blen);
+    }
+    wire_put(fd, WIRE_END, "", 0);
+}
+
+#ifdef MUGAI_TEST_HOOKS
+/* test_fault - fault injection for the end-to-end tests (built only with
+ * -Dtest_hooks=true, active only with MUGAI_TEST_HOOKS=1 in the
+ * environment): a message carrying "X-Mugai-Test: crash" aborts the
+ * worker, "X-Mugai-Test: hang" stops it until it is killed. */
+static void test_fault(const GByteArray *m)
+{
+    if (g_strcmp0(g_getenv("MUGAI_TEST_HOOKS"), "1") != 0)
+        return;
+    if (memmem(m->data, m->len, "\nX-Mugai-Test: crash", 20) != NULL)
+        abort();
+    if (memmem(m->data, m->len, "\nX-Mugai-Test: hang", 19) != NULL)
+        for (;;)
+            pause();
+}
+#endif
+
+/* serve - one front connection */
+static void serve(int fd, ENGINE *eng, const MUGAI_CONF *conf, QSTORE **qs)
+{
+    WREQ    rq = {0};
+    pid_t   pid = getpid();
+    g_autofree char *qid = qstore_new_id();
+    VERDICT *v;
+    gboolean held_ok = TRUE;
+
+    rq.records = g_ptr_array_new_with_free_func((GDestroyNotify) g_byte_array_unref);
+    rq.rcpts = g_ptr_array_new();
+    if (!wire_put(fd, WIRE_HELLO, &pid, sizeof(pid)) || !read_request(fd, &rq))
+        goto done;
+    g_ptr_array_add(rq.rcpts, NULL);
+#ifdef MUGAI_TEST_HOOKS
+    test_fault(rq.message);
+#endif
+    v = sanitize_message_q(eng, (const char *) rq.message->data, rq.message->len, rq.queue_id, qid);
+    if (verdict_quarantine_id(v) != NULL)
+        held_ok = hold(qs, conf, &rq, v);
+    reply(fd, v, held_ok);
+    verdict_free(v);
+done:
+    g_ptr_array_free(rq.rcpts, TRUE);
+    g_ptr_array_free(rq.records, TRUE);
+}
+
+/* worker_main - accept and serve until told to stop */
+void    worker_main(ENGINE *eng, const MUGAI_CONF *conf, int listen_fd)
+{
+    struct sigaction sa;
+    QSTORE *qs = NULL;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_term;            /* no SA_RESTART: accept() returns EINTR */
+    sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = SIG_DFL;
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGCHLD, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    {
+        sigset_t none;
+
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+    }
+    while (!worker_stop) {
+        int     fd = accept(listen_fd, NULL, NULL);
+
+        if (fd < 0) {
+            if (errno != EINTR && errno != ECONNABORTED)
+                msg_warn("worker: accept: %s", g_strerror(errno));
+            continue;
+        }
+        serve(fd, eng, conf, &qs);
+        close(fd);
+    }
+    qstore_close(qs);
+    _exit(0);
+}

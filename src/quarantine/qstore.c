@@ -1,0 +1,552 @@
+/* qstore - the quarantine: held originals on disk, their index in SQLite */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "mugai/msg.h"
+#include "mugai/qstore.h"
+
+/* How long a writer waits for another's lock before giving up. */
+#define QSTORE_BUSY_TIMEOUT_MS 15000
+/* Rendered text kept in the index for `show` (bytes). */
+#define QSTORE_PREVIEW_BYTES 4096
+
+G_DEFINE_QUARK(mugai-qstore-error-quark, qstore_error)
+
+struct qstore {
+    sqlite3 *db;
+    char   *dir;                /* [quarantine] directory */
+    char   *msgdir;             /* dir/msg */
+    gid_t   gid;                /* admin group, or (gid_t) -1 */
+};
+
+static const char qstore_schema[] =
+    "CREATE TABLE IF NOT EXISTS items("
+    " id TEXT PRIMARY KEY, created INTEGER NOT NULL, queue_id TEXT, client_addr TEXT,"
+    " client_name TEXT, helo TEXT, sender TEXT, recipients TEXT, hdr_from TEXT, subject TEXT,"
+    " message_id TEXT, size INTEGER NOT NULL, sha256 TEXT NOT NULL, reasons TEXT, viruses TEXT,"
+    " report TEXT, preview TEXT, status TEXT NOT NULL DEFAULT 'held');"
+    "CREATE INDEX IF NOT EXISTS items_created ON items(created);"
+    "CREATE TABLE IF NOT EXISTS history("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, at INTEGER NOT NULL,"
+    " actor TEXT NOT NULL, action TEXT NOT NULL, result TEXT NOT NULL, detail TEXT);"
+    "CREATE INDEX IF NOT EXISTS history_id ON history(id);";
+
+/* io_error - set *err from errno, telling permission problems apart */
+static gboolean io_error(GError **err, int e, const char *what, const char *path)
+{
+    g_set_error(err, QSTORE_ERROR, (e == EACCES || e == EPERM) ? QSTORE_ERR_ACCESS : QSTORE_ERR_IO,
+                "%s %s: %s", what, path, g_strerror(e));
+    return FALSE;
+}
+
+/* db_error - set *err from the connection's last error */
+static gboolean db_error(QSTORE *qs, GError **err, const char *what)
+{
+    int     rc = sqlite3_errcode(qs->db);
+
+    g_set_error(err, QSTORE_ERROR,
+                (rc == SQLITE_READONLY || rc == SQLITE_PERM || rc == SQLITE_CANTOPEN) ? QSTORE_ERR_ACCESS
+                : QSTORE_ERR_IO, "quarantine index: %s: %s", what, sqlite3_errmsg(qs->db));
+    return FALSE;
+}
+
+/* make_dir - create path with mode, owned by the admin group when set */
+static gboolean make_dir(const QSTORE *qs, const char *path, mode_t mode, GError **err)
+{
+    if (mkdir(path, mode) != 0 && errno != EEXIST)
+        return io_error(err, errno, "cannot create", path);
+    if (qs->gid != (gid_t) -1 && errno != EEXIST)
+        (void) chown(path, (uid_t) -1, qs->gid);
+    return TRUE;
+}
+
+/* qstore_open - open (create when create is TRUE) the store of conf */
+QSTORE *qstore_open(const MUGAI_CONF *conf, gboolean create, GError **err)
+{
+    QSTORE *qs = g_new0(QSTORE, 1);
+    g_autofree char *dbpath = NULL;
+    gboolean shared = conf->quar_admin_group != NULL;
+    int     flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    char   *emsg = NULL;
+
+    qs->gid = (gid_t) -1;
+    if (shared) {
+        struct group *gr = getgrnam(conf->quar_admin_group);
+
+        if (gr == NULL) {
+            g_set_error(err, QSTORE_ERROR, QSTORE_ERR_IO, "[quarantine] admin_group: no group \"%s\"",
+                        conf->quar_admin_group);
+            goto fail;
+        }
+        qs->gid = gr->gr_gid;
+    }
+    qs->dir = g_strdup(conf->quar_directory);
+    qs->msgdir = g_build_filename(qs->dir, "msg", NULL);
+    dbpath = conf->quar_database ? g_strdup(conf->quar_database) : g_build_filename(qs->dir, "index.db", NULL);
+    if (create) {
+        g_autofree char *parent = g_path_get_dirname(qs->dir);
+
+        if (g_mkdir_with_parents(parent, 0755) != 0) {
+            io_error(err, errno, "cannot create", parent);
+            goto fail;
+        }
+        if (!make_dir(qs, qs->dir, shared ? 02770 : 0700, err)
+            || !make_dir(qs, qs->msgdir, shared ? 02770 : 0700, err))
+            goto fail;
+        flags |= SQLITE_OPEN_CREATE;
+    } else if (access(qs->dir, R_OK | X_OK) != 0) {
+        io_error(err, errno, "cannot open quarantine directory", qs->dir);
+        goto fail;
+    }
+    if (sqlite3_open_v2(dbpath, &qs->db, flags, NULL) != SQLITE_OK) {
+        int     e = errno;
+
+        g_set_error(err, QSTORE_ERROR,
+                    (e == EACCES || sqlite3_errcode(qs->db) == SQLITE_CANTOPEN) ? QSTORE_ERR_ACCESS : QSTORE_ERR_IO,
+                    "cannot open quarantine index %s: %s", dbpath, sqlite3_errmsg(qs->db));
+        goto fail;
+    }
+    sqlite3_busy_timeout(qs->db, QSTORE_BUSY_TIMEOUT_MS);
+    if (sqlite3_exec(qs->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", NULL, NULL, &emsg) != SQLITE_OK
+        || (create && sqlite3_exec(qs->db, qstore_schema, NULL, NULL, &emsg) != SQLITE_OK)) {
+        g_set_error(err, QSTORE_ERROR, strstr(emsg ? emsg : "", "readonly") ? QSTORE_ERR_ACCESS : QSTORE_ERR_IO,
+                    "quarantine index %s: %s", dbpath, emsg ? emsg : "error");
+        sqlite3_free(emsg);
+        goto fail;
+    }
+    if (create)
+        (void) chmod(dbpath, shared ? 0660 : 0600);
+    if (create && shared)
+        (void) chown(dbpath, (uid_t) -1, qs->gid);
+    return qs;
+
+fail:
+    qstore_close(qs);
+    return NULL;
+}
+
+/* qstore_close - release; accepts NULL */
+void    qstore_close(QSTORE *qs)
+{
+    if (qs == NULL)
+        return;
+    sqlite3_close(qs->db);
+    g_free(qs->dir);
+    g_free(qs->msgdir);
+    g_free(qs);
+}
+
+/* qstore_new_id - time plus 32 random bits */
+char   *qstore_new_id(void)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
+
+    return g_strdup_printf("%s-%08x", stamp, g_random_int());
+}
+
+/* qstore_id_valid - only the characters qstore_new_id() uses: safe as a file name */
+gboolean qstore_id_valid(const char *id)
+{
+    const char *p;
+
+    if (id == NULL || *id == '\0' || strlen(id) > 64)
+        return FALSE;
+    for (p = id; *p; p++)
+        if (!g_ascii_isalnum(*p) && *p != '-')
+            return FALSE;
+    return TRUE;
+}
+
+/* msg_path - where id's original lives (transfer full) */
+static char *msg_path(const QSTORE *qs, const char *id)
+{
+    g_autofree char *name = g_strconcat(id, ".eml", NULL);
+
+    return g_build_filename(qs->msgdir, name, NULL);
+}
+
+/* write_durably - temporary file, write, fsync, rename, fsync the directory */
+static gboolean write_durably(const QSTORE *qs, const char *path, const char *data, gsize len, GError **err)
+{
+    g_autofree char *tmp = g_strconcat(path, ".tmp", NULL);
+    int     fd, dfd;
+    gsize   done = 0;
+
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, qs->gid != (gid_t) -1 ? 0640 : 0600);
+    if (fd < 0)
+        return io_error(err, errno, "cannot create", tmp);
+    while (done < len) {
+        ssize_t n = write(fd, data + done, len - done);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            goto fail;
+        done += (gsize) n;
+    }
+    if (fsync(fd) != 0)
+        goto fail;
+    if (close(fd) != 0) {
+        fd = -1;
+        goto fail;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0)
+        goto fail;
+    if ((dfd = open(qs->msgdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+        int     rc = fsync(dfd);
+
+        close(dfd);
+        if (rc != 0)
+            return io_error(err, errno, "cannot sync", qs->msgdir);
+    }
+    return TRUE;
+
+fail:
+    {
+        int     e = errno ? errno : EIO;
+
+        if (fd >= 0)
+            close(fd);
+        unlink(tmp);
+        return io_error(err, e, "cannot write", path);
+    }
+}
+
+/* bind_text - bind s (may be NULL) to parameter i */
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* qstore_put - file first, then the index row and its history entry in one transaction */
+gboolean qstore_put(QSTORE *qs, const char *id, const char *data, gsize len,
+                    const QENVELOPE *env, const QMETA *meta, const char *actor, GError **err)
+{
+    g_autofree char *path = NULL;
+    g_autofree char *rcpts = NULL;
+    g_autofree char *digest = NULL;
+    g_autofree char *preview = NULL;
+    sqlite3_stmt *st = NULL;
+    int     rc;
+
+    if (!qstore_id_valid(id)) {
+        g_set_error(err, QSTORE_ERROR, QSTORE_ERR_IO, "bad quarantine id \"%s\"", id);
+        return FALSE;
+    }
+    path = msg_path(qs, id);
+    if (!write_durably(qs, path, data, len, err))
+        return FALSE;
+    rcpts = env->recipients ? g_strjoinv("\n", (char **) env->recipients) : NULL;
+    digest = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *) data, len);
+    if (meta->preview)
+        preview = g_utf8_make_valid(meta->preview, MIN(strlen(meta->preview), QSTORE_PREVIEW_BYTES));
+    if (sqlite3_exec(qs->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        goto fail;
+    if (sqlite3_prepare_v2(qs->db, "INSERT INTO items(id, created, queue_id, client_addr, client_name,"
+                           " helo, sender, recipients, hdr_from, subject, message_id, size, sha256, reasons,"
+                           " viruses, report, preview) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto rollback;
+    bind_text(st, 1, id);
+    sqlite3_bind_int64(st, 2, g_get_real_time() / G_USEC_PER_SEC);
+    bind_text(st, 3, env->queue_id);
+    bind_text(st, 4, env->client_addr);
+    bind_text(st, 5, env->client_name);
+    bind_text(st, 6, env->helo);
+    bind_text(st, 7, env->sender);
+    bind_text(st, 8, rcpts);
+    bind_text(st, 9, meta->from);
+    bind_text(st, 10, meta->subject);
+    bind_text(st, 11, meta->message_id);
+    sqlite3_bind_int64(st, 12, (gint64) len);
+    bind_text(st, 13, digest);
+    bind_text(st, 14, meta->reasons);
+    bind_text(st, 15, meta->viruses);
+    bind_text(st, 16, meta->report_json);
+    bind_text(st, 17, preview);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        goto rollback;
+    if (!qstore_audit(qs, id, actor, "hold", "ok", meta->reasons, err))
+        goto rollback_quiet;
+    if (sqlite3_exec(qs->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        goto rollback;
+    return TRUE;
+
+rollback:
+    db_error(qs, err, "cannot record item");
+rollback_quiet:
+    sqlite3_exec(qs->db, "ROLLBACK", NULL, NULL, NULL);
+    unlink(path);
+    return FALSE;
+fail:
+    db_error(qs, err, "cannot begin");
+    unlink(path);
+    return FALSE;
+}
+
+/* col - a text column as a new string, or NULL */
+static char *col(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+
+    return t ? g_strdup((const char *) t) : NULL;
+}
+
+#define QSTORE_COLUMNS "id, created, queue_id, client_addr, client_name, helo, sender, recipients," \
+    " hdr_from, subject, message_id, size, sha256, reasons, viruses, report, preview, status"
+
+/* row_item - the current row as a QITEM (columns in QSTORE_COLUMNS order) */
+static QITEM *row_item(sqlite3_stmt *st)
+{
+    QITEM  *it = g_new0(QITEM, 1);
+
+    it->id = col(st, 0);
+    it->created = sqlite3_column_int64(st, 1);
+    it->queue_id = col(st, 2);
+    it->client_addr = col(st, 3);
+    it->client_name = col(st, 4);
+    it->helo = col(st, 5);
+    it->sender = col(st, 6);
+    it->recipients = col(st, 7);
+    it->from = col(st, 8);
+    it->subject = col(st, 9);
+    it->message_id = col(st, 10);
+    it->size = sqlite3_column_int64(st, 11);
+    it->sha256 = col(st, 12);
+    it->reasons = col(st, 13);
+    it->viruses = col(st, 14);
+    it->report = col(st, 15);
+    it->preview = col(st, 16);
+    it->status = col(st, 17);
+    return it;
+}
+
+/* qstore_get - one item */
+QITEM  *qstore_get(QSTORE *qs, const char *id, GError **err)
+{
+    sqlite3_stmt *st = NULL;
+    QITEM  *it = NULL;
+    int     rc;
+
+    if (sqlite3_prepare_v2(qs->db, "SELECT " QSTORE_COLUMNS " FROM items WHERE id = ?", -1, &st, NULL)
+        != SQLITE_OK) {
+        db_error(qs, err, "cannot read");
+        return NULL;
+    }
+    bind_text(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        it = row_item(st);
+    else if (rc == SQLITE_DONE)
+        g_set_error(err, QSTORE_ERROR, QSTORE_ERR_NOTFOUND, "no quarantined message with id %s", id);
+    else
+        db_error(qs, err, "cannot read");
+    sqlite3_finalize(st);
+    return it;
+}
+
+/* qstore_list - items matching f, newest first */
+GPtrArray *qstore_list(QSTORE *qs, const QFILTER *f, GError **err)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify) qitem_free);
+    sqlite3_stmt *st = NULL;
+    int     rc;
+
+    if (sqlite3_prepare_v2(qs->db, "SELECT " QSTORE_COLUMNS " FROM items WHERE"
+                           " (?1 IS NULL OR status = ?1) AND (?2 = 0 OR created >= ?2)"
+                           " AND (?3 IS NULL OR instr(lower(sender), lower(?3)) > 0)"
+                           " AND (?4 IS NULL OR instr(lower(recipients), lower(?4)) > 0)"
+                           " AND (?5 IS NULL OR instr(reasons, ?5) > 0)"
+                           " AND (?6 = 0 OR created < ?6)"
+                           " ORDER BY created DESC, id DESC", -1, &st, NULL) != SQLITE_OK) {
+        db_error(qs, err, "cannot list");
+        g_ptr_array_free(out, TRUE);
+        return NULL;
+    }
+    bind_text(st, 1, f ? f->status : NULL);
+    sqlite3_bind_int64(st, 2, f ? f->since : 0);
+    bind_text(st, 3, f ? f->sender : NULL);
+    bind_text(st, 4, f ? f->recipient : NULL);
+    bind_text(st, 5, f ? f->reason : NULL);
+    sqlite3_bind_int64(st, 6, f ? f->older_than : 0);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        g_ptr_array_add(out, row_item(st));
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        db_error(qs, err, "cannot list");
+        g_ptr_array_free(out, TRUE);
+        return NULL;
+    }
+    return out;
+}
+
+/* qstore_read - the held original, checked against its digest */
+GBytes *qstore_read(QSTORE *qs, const QITEM *item, GError **err)
+{
+    g_autofree char *path = msg_path(qs, item->id);
+    g_autofree char *digest = NULL;
+    GError *lerr = NULL;
+    char   *data;
+    gsize   len;
+
+    if (!g_file_get_contents(path, &data, &len, &lerr)) {
+        g_set_error(err, QSTORE_ERROR,
+                    g_error_matches(lerr, G_FILE_ERROR, G_FILE_ERROR_ACCES) ? QSTORE_ERR_ACCESS
+                    : QSTORE_ERR_CORRUPT, "original of %s unreadable: %s", item->id, lerr->message);
+        g_error_free(lerr);
+        return NULL;
+    }
+    digest = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *) data, len);
+    if (item->sha256 == NULL || strcmp(digest, item->sha256) != 0) {
+        g_set_error(err, QSTORE_ERROR, QSTORE_ERR_CORRUPT,
+                    "original of %s is damaged: %s has SHA-256 %s, the index recorded %s",
+                    item->id, path, digest, item->sha256 ? item->sha256 : "none");
+        g_free(data);
+        return NULL;
+    }
+    return g_bytes_new_take(data, len);
+}
+
+/* qstore_set_status - change an item's status */
+gboolean qstore_set_status(QSTORE *qs, const char *id, const char *status, GError **err)
+{
+    sqlite3_stmt *st = NULL;
+    int     rc;
+
+    if (sqlite3_prepare_v2(qs->db, "UPDATE items SET status = ? WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+        return db_error(qs, err, "cannot update");
+    bind_text(st, 1, status);
+    bind_text(st, 2, id);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_error(qs, err, "cannot update");
+    if (sqlite3_changes(qs->db) == 0) {
+        g_set_error(err, QSTORE_ERROR, QSTORE_ERR_NOTFOUND, "no quarantined message with id %s", id);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* qstore_remove_file - unlink the original */
+gboolean qstore_remove_file(QSTORE *qs, const char *id, GError **err)
+{
+    g_autofree char *path = msg_path(qs, id);
+    int     dfd;
+
+    if (unlink(path) != 0 && errno != ENOENT)
+        return io_error(err, errno, "cannot remove", path);
+    if ((dfd = open(qs->msgdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+        (void) fsync(dfd);
+        close(dfd);
+    }
+    return TRUE;
+}
+
+/* qstore_audit - history row plus a syslog line */
+gboolean qstore_audit(QSTORE *qs, const char *id, const char *actor, const char *action,
+                      const char *result, const char *detail, GError **err)
+{
+    sqlite3_stmt *st = NULL;
+    int     rc;
+
+    msg_info("quarantine_id=%s action=%s actor=%s result=%s%s%s", id, action, actor, result,
+             detail ? " detail=" : "", detail ? detail : "");
+    if (sqlite3_prepare_v2(qs->db, "INSERT INTO history(id, at, actor, action, result, detail)"
+                           " VALUES(?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+        return db_error(qs, err, "cannot record history");
+    bind_text(st, 1, id);
+    sqlite3_bind_int64(st, 2, g_get_real_time() / G_USEC_PER_SEC);
+    bind_text(st, 3, actor);
+    bind_text(st, 4, action);
+    bind_text(st, 5, result);
+    bind_text(st, 6, detail);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_error(qs, err, "cannot record history");
+    return TRUE;
+}
+
+/* qstore_history - every record for id, oldest first */
+GPtrArray *qstore_history(QSTORE *qs, const char *id, GError **err)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify) qhist_free);
+    sqlite3_stmt *st = NULL;
+    int     rc;
+
+    if (sqlite3_prepare_v2(qs->db, "SELECT at, actor, action, result, detail FROM history"
+                           " WHERE id = ? ORDER BY seq", -1, &st, NULL) != SQLITE_OK) {
+        db_error(qs, err, "cannot read history");
+        g_ptr_array_free(out, TRUE);
+        return NULL;
+    }
+    bind_text(st, 1, id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        QHIST  *h = g_new0(QHIST, 1);
+
+        h->at = sqlite3_column_int64(st, 0);
+        h->actor = col(st, 1);
+        h->action = col(st, 2);
+        h->result = col(st, 3);
+        h->detail = col(st, 4);
+        g_ptr_array_add(out, h);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        db_error(qs, err, "cannot read history");
+        g_ptr_array_free(out, TRUE);
+        return NULL;
+    }
+    return out;
+}
+
+/* qitem_free - release; accepts NULL */
+void    qitem_free(QITEM *it)
+{
+    if (it == NULL)
+        return;
+    g_free(it->id);
+    g_free(it->queue_id);
+    g_free(it->client_addr);
+    g_free(it->client_name);
+    g_free(it->helo);
+    g_free(it->sender);
+    g_free(it->recipients);
+    g_free(it->from);
+    g_free(it->subject);
+    g_free(it->message_id);
+    g_free(it->sha256);
+    g_free(it->reasons);
+    g_free(it->viruses);
+    g_free(it->report);
+    g_free(it->preview);
+    g_free(it->status);
+    g_free(it);
+}
+
+/* qhist_free - release; accepts NULL */
+void    qhist_free(QHIST *h)
+{
+    if (h == NULL)
+        return;
+    g_free(h->actor);
+    g_free(h->action);
+    g_free(h->result);
+    g_free(h->detail);
+    g_free(h);
+}

@@ -1,0 +1,187 @@
+# lib.sh - a private Postfix on loopback, mugai-milter and smtp-sink, for
+# the end-to-end tests.  Source it; call e2e_start MILTER_BINARY MUGAI_BINARY.
+# Everything lives under $E2E (a temporary directory) and is torn down on exit.
+#
+#   client --swaks--> postfix smtpd 127.0.0.1:$P_SMTPD --milter--> mugai-milter
+#                         | relayhost
+#                         v
+#                     smtp-sink 127.0.0.1:$P_SINK  (writes $E2E/sink/*)
+#   mugai quarantine release --> postfix smtpd 127.0.0.1:$P_RELEASE (no milter) --> sink
+
+set -u
+fail=0
+checks=0
+
+# check DESCRIPTION COMMAND... - run a check, count it, report it
+check() {
+    local what=$1; shift
+    checks=$((checks + 1))
+    if "$@"; then
+        echo "ok - $what"
+    else
+        echo "not ok - $what"
+        fail=$((fail + 1))
+    fi
+}
+
+e2e_skip_unless_root() {
+    if [ "$(id -u)" != 0 ] || ! command -v postfix >/dev/null || ! command -v smtp-sink >/dev/null \
+        || ! command -v swaks >/dev/null; then
+        echo "skip: needs root, postfix, smtp-sink and swaks"
+        exit 77
+    fi
+}
+
+# free_port - an unused loopback TCP port
+free_port() {
+    local p
+    while :; do
+        p=$(( (RANDOM % 20000) + 20000 ))
+        if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then
+            echo $p
+            return
+        fi
+    done
+}
+
+e2e_start() {
+    MILTER_BIN=$1
+    MUGAI_BIN=$2
+    E2E=$(mktemp -d /tmp/mugai-e2e.XXXXXX)
+    chmod 755 "$E2E"
+    trap e2e_stop EXIT
+    P_SMTPD=$(free_port); P_SINK=$(free_port); P_RELEASE=$(free_port); P_MILTER=$(free_port)
+    mkdir -p "$E2E/sink" "$E2E/pf/etc" "$E2E/pf/queue" "$E2E/pf/data"
+    chmod 777 "$E2E/sink"
+    chown postfix "$E2E/pf/data"
+    cat > "$E2E/mugai.conf" <<CONF
+[clamav]
+database = $PWD/fixtures/sigs
+[quarantine]
+directory = $E2E/quarantine
+release_relay = 127.0.0.1:$P_RELEASE
+[limits]
+max_message_bytes = ${E2E_MAX_MESSAGE:-50M}
+[milter]
+socket = inet:$P_MILTER@127.0.0.1
+user =
+group =
+pidfile = $E2E/mugai-milter.pid
+spool_directory = $E2E/spool
+spool_memory = 64K
+workers = 2
+timeout = ${E2E_TIMEOUT:-60}
+CONF
+    cat > "$E2E/pf/etc/main.cf" <<CONF
+compatibility_level = 3.6
+queue_directory = $E2E/pf/queue
+data_directory = $E2E/pf/data
+mail_owner = postfix
+setgid_group = postdrop
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+myhostname = relay.mugai-test.invalid
+mydestination =
+mynetworks = 127.0.0.0/8
+relayhost = [127.0.0.1]:$P_SINK
+smtpd_relay_restrictions = permit_mynetworks, reject
+smtpd_milters = inet:127.0.0.1:$P_MILTER
+milter_default_action = tempfail
+milter_protocol = 6
+non_smtpd_milters =
+alias_maps =
+alias_database =
+maillog_file = $E2E/pf/maillog
+maillog_file_prefixes = /tmp
+smtp_tls_security_level = none
+smtpd_tls_security_level = none
+message_size_limit = 104857600
+CONF
+    cat > "$E2E/pf/etc/master.cf" <<CONF
+127.0.0.1:$P_SMTPD inet n - n - - smtpd
+127.0.0.1:$P_RELEASE inet n - n - - smtpd -o smtpd_milters=
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+CONF
+    smtp-sink -u postfix -d "$E2E/sink/%Y%m%d%H%M%S." 127.0.0.1:$P_SINK 50 &
+    SINK_PID=$!
+    milter_start
+    script -qc "postfix -c $E2E/pf/etc start" /dev/null >"$E2E/postfix-start.log" 2>&1 || { echo "postfix did not start:"; cat "$E2E/postfix-start.log"; exit 1; }
+    wait_port $P_SMTPD
+}
+
+milter_start() {
+    "$MILTER_BIN" -c "$E2E/mugai.conf" -f >>"$E2E/milter.log" 2>&1 &
+    MILTER_PID=$!
+    wait_port $P_MILTER
+}
+
+milter_stop() {
+    kill -TERM "$MILTER_PID" 2>/dev/null
+    wait "$MILTER_PID" 2>/dev/null
+}
+
+wait_port() {
+    local i
+    for i in $(seq 1 100); do
+        (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "port $1 never opened"; return 1
+}
+
+e2e_stop() {
+    postfix -c "$E2E/pf/etc" stop >/dev/null 2>&1
+    milter_stop
+    kill "$SINK_PID" 2>/dev/null
+    if [ "$fail" -ne 0 ]; then
+        echo "--- milter log"; tail -50 "$E2E/milter.log"
+        echo "--- postfix log"; tail -50 "$E2E/pf/maillog" 2>/dev/null
+    fi
+    [ -n "${E2E_KEEP:-}" ] || rm -rf "$E2E"
+}
+
+# send FILE [swaks options] - submit a message; prints swaks' exit status
+send() {
+    local f=$1; shift
+    swaks --server 127.0.0.1 --port $P_SMTPD --from sender@example.net --to staff@city.example.lg.jp \
+        --data @"$f" --hide-all "$@"
+}
+
+# sink_count - messages the sink has received
+sink_count() { ls "$E2E/sink" | wc -l; }
+
+# wait_sink N - until N messages arrived (30 s)
+wait_sink() {
+    local i
+    for i in $(seq 1 300); do
+        [ "$(sink_count)" -ge "$1" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# newest_sink - path of the most recent sink file
+newest_sink() { ls -t "$E2E/sink"/* | head -1; }
+
+# body_of FILE - the body after the first blank line, CRLF as LF
+body_of() { sed 's/\r$//' "$1" | sed '1,/^$/d'; }
+
+mq() { "$MUGAI_BIN" quarantine -c "$E2E/mugai.conf" "$@"; }

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# postfix.sh - end to end through a real Postfix: sanitizing, quarantine,
+# release, delete, purge, faults.  Usage: postfix.sh MUGAI-MILTER MUGAI
+cd "$(dirname "$0")/../.."
+. test/e2e/lib.sh
+e2e_skip_unless_root
+export MUGAI_TEST_HOOKS=1          # honoured only by a -Dtest_hooks=true build
+E2E_TIMEOUT=5 E2E_MAX_MESSAGE=1M e2e_start "$1" "$2"
+
+# decoded NEWEST-SINK-FILE - the sanitized text, transfer decoding undone
+decoded() {
+    if grep -qi '^Content-Transfer-Encoding: base64' "$1"; then body_of "$1" | base64 -d
+    else body_of "$1"; fi
+}
+has_header() { sed 's/\r$//' "$2" | sed '/^$/q' | grep -qi "^$1"; }
+not() { ! "$@"; }
+held_ids() { mq list --status held --json | sed -n 's/^ *"id" : "\(.*\)",$/\1/p'; }
+
+# 1. An HTML newsletter arrives as one text/plain part.
+n0=$(sink_count)
+send fixtures/msg/html-newsletter.eml
+check "newsletter accepted and relayed" wait_sink $((n0 + 1))
+f=$(newest_sink)
+check "newsletter is text/plain UTF-8" has_header 'Content-Type: text/plain; charset=UTF-8' "$f"
+check "newsletter has X-Mugai-Status" has_header 'X-Mugai-Status: sanitized' "$f"
+check "newsletter text has no markup" not grep -qi '<html\|<a href' <(decoded "$f")
+check "one syslog line with the queue ID" grep -q 'queue_id=[0-9A-F]\{6,\} decision=deliver' "$E2E/milter.log"
+
+# 2. A message with attachments: held, the notice names the quarantine ID.
+n0=$(sink_count)
+send fixtures/msg/attachment-names.eml
+check "attachment message relayed" wait_sink $((n0 + 1))
+f=$(newest_sink)
+id=$(held_ids | head -1)
+check "quarantine list shows it held" test -n "$id"
+check "notice names quarantine ID $id" grep -q "$id" <(decoded "$f")
+check "no attachment part reaches the sink" not grep -qi '^Content-Disposition: attachment' "$f"
+check "list prints a table" grep -q "^$id .* held " <(mq list)
+check "show prints the attachment table" grep -q 'Attachments:' <(mq show "$id")
+
+# 3. Release: the original arrives at the sink with a byte-identical body.
+n0=$(sink_count)
+check "release succeeds" mq release "$id"
+check "released original relayed" wait_sink $((n0 + 1))
+f=$(newest_sink)
+# The original as Postfix received it (swaks ends DATA with an extra CRLF);
+# smtp-sink ends each dump with one more newline.
+check "export gives the original" grep -q 'names-1@example.com' <(mq export "$id")
+check "released body is byte-identical" cmp -s <(body_of "$f") <(mq export "$id" | body_of /dev/stdin; echo)
+check "status is released" grep -q '"status" : "released"' <(mq show "$id" --json)
+check "history has hold and release" bash -c "'$2' quarantine -c '$E2E/mugai.conf' history $id | grep -q ' hold .*ok' && '$2' quarantine -c '$E2E/mugai.conf' history $id | grep -q ' release .*ok'"
+
+# 4. A virus: delivered sanitized, held with the signature name.
+n0=$(sink_count)
+send fixtures/msg/virus-eicar.eml
+check "virus message relayed sanitized" wait_sink $((n0 + 1))
+check "virus named in the notice" grep -q 'Mugai.Test.EICAR' <(decoded "$(newest_sink)")
+check "no EICAR string reaches the sink" not grep -q 'EICAR-STANDARD-ANTIVIRUS-TEST-FILE' "$(newest_sink)"
+vid=$(mq list --reason virus --json | sed -n 's/^ *"id" : "\(.*\)",$/\1/p' | head -1)
+check "virus item listed by --reason virus" test -n "$vid"
+
+# 5. Release to a dead relay keeps the item held.
+sed "s/^release_relay = .*/release_relay = 127.0.0.1:$(free_port)/" "$E2E/mugai.conf" > "$E2E/dead.conf"
+"$2" quarantine -c "$E2E/dead.conf" release "$vid" >/dev/null 2>&1
+check "release to a dead relay exits 75" test $? -eq 75
+check "item stays held" grep -q '"status" : "held"' <(mq show "$vid" --json)
+check "failed release is in the history" grep -q ' release .*failed' <(mq history "$vid")
+
+# 6. Delete and purge leave audit records.
+check "delete succeeds" mq delete "$vid"
+check "deleted original file is gone" test ! -e "$E2E/quarantine/msg/$vid.eml"
+check "delete is in the history" grep -q ' delete .*ok' <(mq history "$vid")
+send fixtures/msg/true-type.eml; wait_sink $(( $(sink_count) + 1 )) >/dev/null
+pid1=$(held_ids | head -1)
+check "purge --older-than 0s" mq purge --older-than 0s
+check "purged item is deleted" grep -q '"status" : "deleted"' <(mq show "$pid1" --json)
+check "purge is in the history" grep -q ' purge .*ok' <(mq history "$pid1")
+
+# 7. A damaged store is reported, not crashed on.
+send fixtures/msg/attachment-names.eml; wait_sink $(( $(sink_count) + 1 )) >/dev/null
+cid=$(held_ids | head -1)
+echo "tampered" >> "$E2E/quarantine/msg/$cid.eml"
+mq export "$cid" >/dev/null 2>"$E2E/err"
+check "export of a damaged original exits 65" test $? -eq 65
+check "damage is named" grep -q 'damaged' "$E2E/err"
+rm -f "$E2E/quarantine/msg/$cid.eml"
+mq release "$cid" >/dev/null 2>&1
+check "release of a missing original exits 65" test $? -eq 65
+mq show 20000101-000000-00000000 >/dev/null 2>&1
+check "unknown ID exits 66" test $? -eq 66
+
+# 8. Too large: 552 from the milter, nothing relayed.
+big="$E2E/big.eml"
+{ printf 'From: a@example.net\r\nTo: b@example.lg.jp\r\nSubject: big\r\n\r\n'
+  head -c 1500000 /dev/zero | tr '\0' 'x' | fold -w 76; } > "$big"
+n0=$(sink_count)
+send "$big" >"$E2E/swaks.out" 2>&1
+check "too large is refused" test $? -ne 0
+check "refusal is 552 5.3.4" grep -q '552 5.3.4' <(swaks --server 127.0.0.1 --port $P_SMTPD --from a@example.net --to b@example.lg.jp --data @"$big" 2>&1)
+check "nothing relayed" test "$(sink_count)" -eq "$n0"
+
+# 9. Poison: a worker that crashes or hangs; others in flight are unaffected.
+for kind in crash hang; do
+    p="$E2E/poison-$kind.eml"
+    { printf 'From: a@example.net\r\nTo: b@example.lg.jp\r\nSubject: poison %s\r\nX-Mugai-Test: %s\r\n\r\nbody\r\n' $kind $kind; } > "$p"
+    n0=$(sink_count)
+    send "$p" & sp=$!
+    sleep 0.3
+    send fixtures/msg/html-newsletter.eml
+    check "message beside the $kind poison relayed" test $? -eq 0
+    wait $sp
+    check "$kind poison answered 250" test $? -eq 0
+    check "both relayed ($kind)" wait_sink $((n0 + 2))
+    pf=$(grep -l "poison $kind" "$E2E"/sink/* | head -1)
+    check "$kind poison delivered as a notice" has_header 'X-Mugai-Status: held; processing-failed' "$pf"
+    check "$kind poison original held" grep -q "poison $kind" <(mq list --reason processing-failed)
+done
+check "worker restarted after crash" grep -q 'killed by signal' "$E2E/milter.log"
+
+# 10. SIGHUP reloads the configuration (notice language).
+sed -i 's/^\[limits\]$/[notice]\nlanguage = en\n[limits]/' "$E2E/mugai.conf"
+kill -HUP "$MILTER_PID"; sleep 1
+n0=$(sink_count)
+send fixtures/msg/html-newsletter.eml; wait_sink $((n0 + 1))
+check "after SIGHUP the notice is English" grep -q 'mugai sanitizing notice' <(decoded "$(newest_sink)")
+
+# 11. Milter down: 4xx, nothing relayed; back up: delivered sanitized.
+milter_stop
+n0=$(sink_count)
+send fixtures/msg/html-newsletter.eml >"$E2E/swaks.out" 2>&1
+check "milter down: message refused" test $? -ne 0
+check "milter down: 4xx reply" grep -q '<\*\* *4[0-9][0-9]' <(swaks --server 127.0.0.1 --port $P_SMTPD --from a@example.net --to b@example.lg.jp --data @fixtures/msg/html-newsletter.eml 2>&1)
+sleep 1
+check "milter down: nothing relayed" test "$(sink_count)" -eq "$n0"
+milter_start
+send fixtures/msg/html-newsletter.eml
+check "milter back: delivered" wait_sink $((n0 + 1))
+check "milter back: sanitized" has_header 'X-Mugai-Status: sanitized' "$(newest_sink)"
+
+# 12. Concurrency: 12 sessions at once while the CLI reads the store.
+n0=$(sink_count)
+pids=()
+for i in $(seq 1 12); do
+    case $((i % 3)) in 0) m=attachment-names;; 1) m=html-newsletter;; 2) m=iso-2022-jp;; esac
+    send fixtures/msg/$m.eml & pids+=($!)
+done
+for i in $(seq 1 10); do mq list >/dev/null || echo "list failed"; done > "$E2E/cli.out"
+okc=0; for p in "${pids[@]}"; do wait "$p" && okc=$((okc + 1)); done
+check "12 concurrent sessions accepted" test "$okc" -eq 12
+check "12 concurrent messages relayed" wait_sink $((n0 + 12))
+check "CLI worked during the load" test ! -s "$E2E/cli.out"
+check "every one of the 12 is sanitized" test "$(ls -t "$E2E"/sink/* | head -12 | xargs grep -L 'X-Mugai-Status: sanitized' | wc -l)" -eq 0
+
+echo "$((checks - fail)) of $checks checks passed"
+[ "$fail" -eq 0 ]
