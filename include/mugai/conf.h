@@ -38,7 +38,6 @@ typedef struct conf {
     gint64  milter_spool_memory;    /* larger messages spool to disk */
     gint64  milter_workers;     /* sanitizing worker processes */
     gint64  milter_timeout;     /* seconds one message may take in a worker */
-    gint64  milter_crash_limit; /* crashes of one message before it is held */
     /* [limits] */
     gint64  max_message_bytes;  /* larger messages are rejected (5.3.4) */
     gint64  max_header_bytes;   /* larger top-level header sections are rejected */

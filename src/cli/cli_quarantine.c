@@ -11,6 +11,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,9 +28,14 @@
 #define CLI_LIST_SUBJECT_COLS 40
 #define CLI_LIST_SENDER_COLS 28
 
+static char *cli_actor;         /* who invoked us, fixed before any setuid */
+
 /* actor - who is acting: user name, plus the sudo user (transfer full) */
 static char *actor(void)
 {
+    if (cli_actor)
+        return g_strdup(cli_actor);
+    {
     struct passwd *pw = getpwuid(getuid());
     const char *sudo = g_getenv("SUDO_USER");
     const char *name = pw ? pw->pw_name : "?";
@@ -37,6 +43,21 @@ static char *actor(void)
     if (sudo && *sudo && strcmp(sudo, name) != 0)
         return g_strdup_printf("%s(sudo:%s)", name, sudo);
     return g_strdup_printf("%s(uid:%u)", name, (unsigned) getuid());
+    }
+}
+
+/* become_owner - root works on the store as its owner, so that SQLite's
+ * -wal and -shm files never end up owned by root (the milter could then
+ * no longer write, and every held message would be deferred) */
+static void become_owner(const MUGAI_CONF *conf)
+{
+    struct stat st;
+
+    if (geteuid() != 0 || stat(conf->quar_directory, &st) != 0 || st.st_uid == 0)
+        return;
+    if (setgid(st.st_gid) != 0 || setuid(st.st_uid) != 0)
+        fprintf(stderr, "mugai: warning: cannot switch to the owner of %s: %s\n", conf->quar_directory,
+                g_strerror(errno));
 }
 
 /* exit_for - sysexits code for a store error */
@@ -633,6 +654,8 @@ int     cli_quarantine(const MUGAI_CONF *conf, int argc, char **argv)
         fprintf(stderr, "usage: mugai quarantine list|show|export|release|delete|purge|history ...\n");
         return EX_USAGE;
     }
+    cli_actor = actor();
+    become_owner(conf);
     if ((qs = qstore_open(conf, FALSE, &err)) == NULL)
         return fail(err);
     if (strcmp(argv[0], "list") == 0)
@@ -654,5 +677,6 @@ int     cli_quarantine(const MUGAI_CONF *conf, int argc, char **argv)
         rc = EX_USAGE;
     }
     qstore_close(qs);
+    g_clear_pointer(&cli_actor, g_free);
     return rc;
 }

@@ -44,7 +44,6 @@ static const PARAM conf_params[] = {
     {"milter", "spool_memory", PT_SIZE, "1M", OFF(milter_spool_memory)},
     {"milter", "workers", PT_INT, "4", OFF(milter_workers)},
     {"milter", "timeout", PT_INT, "120", OFF(milter_timeout)},
-    {"milter", "crash_limit", PT_INT, "2", OFF(milter_crash_limit)},
     {"limits", "max_message_bytes", PT_SIZE, "50M", OFF(max_message_bytes)},
     {"limits", "max_header_bytes", PT_SIZE, "256K", OFF(max_header_bytes)},
     {"limits", "max_mime_depth", PT_INT, "16", OFF(max_mime_depth)},

@@ -100,7 +100,11 @@ static void prepare_dirs(const MUGAI_CONF *conf, uid_t uid, gid_t gid)
     for (i = 0; i < G_N_ELEMENTS(dirs); i++) {
         if (dirs[i] == NULL)
             continue;
-        if (g_mkdir_with_parents(dirs[i], i == 0 ? 0700 : 0750) != 0)
+        g_autofree char *parent = g_path_get_dirname(dirs[i]);
+
+        /* Parents stay traversable (0755); the directory itself is ours alone. */
+        if (g_mkdir_with_parents(parent, 0755) != 0
+            || (mkdir(dirs[i], i == 0 ? 0700 : 0750) != 0 && errno != EEXIST))
             msg_fatal(EX_CANTCREAT, "cannot create %s: %s", dirs[i], g_strerror(errno));
         if (getuid() == 0 && uid != (uid_t) -1 && chown(dirs[i], uid, gid) != 0)
             msg_fatal(EX_CANTCREAT, "cannot chown %s: %s", dirs[i], g_strerror(errno));
@@ -130,8 +134,13 @@ static void drop_privileges(const MUGAI_CONF *conf)
     }
     prepare_dirs(conf, uid, gid);
     /* The quarantine directory must be ours before we give up root. */
-    if (g_mkdir_with_parents(conf->quar_directory, 0700) == 0)
-        (void) chown(conf->quar_directory, uid, gid);
+    {
+        g_autofree char *qparent = g_path_get_dirname(conf->quar_directory);
+
+        if (g_mkdir_with_parents(qparent, 0755) == 0
+            && (mkdir(conf->quar_directory, 0700) == 0 || errno == EEXIST))
+            (void) chown(conf->quar_directory, uid, gid);
+    }
     if (initgroups(pw->pw_name, gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
         msg_fatal(EX_NOPERM, "cannot become %s: %s", conf->milter_user, g_strerror(errno));
 }

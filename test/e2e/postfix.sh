@@ -89,6 +89,11 @@ check "release of a missing original exits 65" test $? -eq 65
 mq show 20000101-000000-00000000 >/dev/null 2>&1
 check "unknown ID exits 66" test $? -eq 66
 
+mq_nobody() { runuser -u nobody -- "$2" quarantine -c "$E2E/mugai.conf" list; }
+mq_nobody "$1" "$2" >/dev/null 2>"$E2E/err"
+check "another user is refused with exit 77" test $? -eq 77
+check "refusal says so" grep -q 'access refused' "$E2E/err"
+
 # 8. Too large: 552 from the milter, nothing relayed.
 big="$E2E/big.eml"
 { printf 'From: a@example.net\r\nTo: b@example.lg.jp\r\nSubject: big\r\n\r\n'
