@@ -10,6 +10,10 @@
 
 #include <glib.h>
 
+/* The name charset_canonical() gives ISO-2022-JP: decoded by jis.c on top
+ * of glibc's CP932, because glibc's own ISO-2022-JP lacks ①, ㈱, 髙 ... */
+#define CHARSET_CP50221 "CP50221"
+
 /* charset_canonical - iconv name for a MIME charset label, e.g. Shift_JIS -> CP932.
  * Returns a static string, or NULL when the label is unknown. */
 const char *charset_canonical(const char *label);

@@ -16,6 +16,12 @@ typedef enum {
     CONF_LINKS_REMOVE,          /* replaced by a placeholder */
 } CONF_LINKS;
 
+/* Charset of the sanitized text. */
+typedef enum {
+    CONF_OUT_UTF8 = 0,          /* UTF-8 (default) */
+    CONF_OUT_ISO2022JP,         /* ISO-2022-JP for legacy clients; others become 〓 */
+} CONF_OUTCS;
+
 typedef struct conf {
     /* [clamav] */
     char   *av_database;        /* signature directory */
@@ -53,6 +59,7 @@ typedef struct conf {
     char   *notice_template;    /* NULL: built-in template for the language */
     /* [output] */
     char  **keep_headers;       /* extra header names kept (NULL-terminated) */
+    CONF_OUTCS out_charset;
 } MUGAI_CONF;
 
 /* conf_new_defaults - a configuration with every default (transfer full) */

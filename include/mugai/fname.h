@@ -19,6 +19,11 @@
  * else Content-Type name; NULL when the part has none (transfer full) */
 char   *fname_from_part(GMimeObject *part);
 
+/* fname_raw_param - key's value in a raw Content-Type/Content-Disposition
+ * value, decoded by mugai's charset rules (RFC 2231, RFC 2047 in quotes,
+ * raw 8-bit); NULL when absent (transfer full) */
+char   *fname_raw_param(const char *header, const char *key);
+
 /* fname_utf8 - a raw name (any bytes) as valid UTF-8 (transfer full) */
 char   *fname_utf8(const char *raw);
 

@@ -12,7 +12,7 @@
 
 G_DEFINE_QUARK(mugai-conf-error-quark, conf_error)
 
-typedef enum { PT_STRING, PT_SIZE, PT_INT, PT_LINKS, PT_LANG, PT_LIST, PT_OPTSTRING } PARAM_TYPE;
+typedef enum { PT_STRING, PT_SIZE, PT_INT, PT_LINKS, PT_LANG, PT_LIST, PT_OPTSTRING, PT_OUTCS } PARAM_TYPE;
 
 typedef struct {
     const char *group;
@@ -55,9 +55,11 @@ static const PARAM conf_params[] = {
     {"notice", "language", PT_LANG, "ja", OFF(notice_language)},
     {"notice", "template", PT_OPTSTRING, "", OFF(notice_template)},
     {"output", "keep_headers", PT_LIST, "", OFF(keep_headers)},
+    {"output", "charset", PT_OUTCS, "utf-8", OFF(out_charset)},
 };
 
 static const char *const links_names[] = {"defang", "keep", "remove"};
+static const char *const outcs_names[] = {"utf-8", "iso-2022-jp"};
 
 /* parse_size - "123", "64K", "50M", "1G" to bytes; FALSE on syntax error */
 static gboolean parse_size(const char *s, gint64 *out)
@@ -130,6 +132,16 @@ static gboolean param_set(MUGAI_CONF *conf, const PARAM *p, const char *value, G
         g_strfreev(*(char ***) (base + p->offset));
         *(char ***) (base + p->offset) = g_strsplit_set(value, ";, ", -1);
         return TRUE;
+    case PT_OUTCS:
+        for (i = 0; i < G_N_ELEMENTS(outcs_names); i++) {
+            if (g_ascii_strcasecmp(value, outcs_names[i]) == 0) {
+                *(CONF_OUTCS *) (base + p->offset) = (CONF_OUTCS) i;
+                return TRUE;
+            }
+        }
+        g_set_error(err, CONF_ERROR, 1, "[%s] %s: \"%s\" is not one of utf-8, iso-2022-jp",
+                    p->group, p->key, value);
+        return FALSE;
     }
     return FALSE;
 }
@@ -259,6 +271,9 @@ void    conf_dump(const MUGAI_CONF *conf, GString *out)
             break;
         case PT_LINKS:
             g_string_append(out, links_names[*(const CONF_LINKS *) (base + p->offset)]);
+            break;
+        case PT_OUTCS:
+            g_string_append(out, outcs_names[*(const CONF_OUTCS *) (base + p->offset)]);
             break;
         case PT_LIST:
             joined = g_strjoinv(";", *(char **const *) (base + p->offset));

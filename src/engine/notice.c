@@ -28,6 +28,7 @@ static const NOTICE_TEXT notice_ja = {
     .link_removed = "[リンク削除]",
     .blob_removed = "[添付ファイル削除: {}]",
     .parts_skipped = "読み取らずに削除した部分: {} 件",
+    .jis_replaced = "ISO-2022-JP で表せない文字 {} 字を「〓」に置き換えました。",
     .held = "元のメールは隔離しています（隔離ID: {}）。必要な場合はこのIDを添えて管理者にお問い合わせください。",
 };
 
@@ -54,6 +55,7 @@ static const NOTICE_TEXT notice_en = {
     .link_removed = "[link removed]",
     .blob_removed = "[attachment removed: {}]",
     .parts_skipped = "Parts removed unread: {}",
+    .jis_replaced = "{} characters that ISO-2022-JP cannot carry were replaced by \"〓\".",
     .held = "The original message is held in quarantine (ID {}). To obtain it, ask your administrator quoting this ID.",
 };
 
@@ -151,6 +153,10 @@ static void build_notes(const VERDICT *v, const MUGAI_CONF *conf, const NOTICE_T
     }
     if (parts_skipped) {
         notice_subst_uint(s, t->parts_skipped, parts_skipped);
+        g_string_append_c(s, '\n');
+    }
+    if (v->jis_replaced > 0) {
+        notice_subst_uint(s, t->jis_replaced, (guint) v->jis_replaced);
         g_string_append_c(s, '\n');
     }
     if (v->quarantine_id) {

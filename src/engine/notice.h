@@ -33,6 +33,7 @@ typedef struct {
     const char *link_removed;
     const char *blob_removed;   /* {} = name */
     const char *parts_skipped;
+    const char *jis_replaced;   /* {} characters became 〓 in ISO-2022-JP output */
     const char *held;           /* the original is in the quarantine: {} is its id */  /* {} = count */
 } NOTICE_TEXT;
 

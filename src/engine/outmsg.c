@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "mugai/render.h"
+#include "mugai/ewords.h"
+#include "mugai/jis.h"
 #include "outmsg.h"
 
 static const char *const outmsg_keep[] = {
@@ -147,6 +149,31 @@ static char *encode_addresses(const char *name, const char *raw, GMimeParserOpti
     return g_string_free(s, FALSE);
 }
 
+/* encode_unstructured_jis - RFC 2047 ISO-2022-JP words, each a few
+ * characters so that it stays self-contained and short (transfer full) */
+static char *encode_unstructured_jis(const char *text)
+{
+    GString *s = g_string_new(NULL);
+    const char *p = text, *end = text + strlen(text);
+
+    while (p < end) {
+        const char *q = p;
+        guint   n = 0;
+        g_autoptr(GString) jis = g_string_new(NULL);
+        g_autofree char *b64 = NULL;
+
+        while (q < end && n < OUTMSG_JIS_WORD_CHARS) {
+            q = g_utf8_next_char(q);
+            n++;
+        }
+        jis_encode_utf8(p, q - p, jis);
+        b64 = g_base64_encode((const guchar *) jis->str, jis->len);
+        g_string_append_printf(s, "%s=?ISO-2022-JP?B?%s?=", s->len ? "\n " : "", b64);
+        p = q;
+    }
+    return g_string_free(s, FALSE);
+}
+
 /* longest_line - octets in the longest line of s; the first line starts at column col */
 static gsize longest_line(const char *s, gsize len, gsize col)
 {
@@ -173,7 +200,8 @@ void    outmsg_headers(VERDICT *v, GMimeMessage *msg, const MUGAI_CONF *conf,
     for (i = 0; i < n; i++) {
         GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
         const char *name = g_mime_header_get_name(h);
-        const char *raw = g_mime_header_get_raw_value(h);
+        const char *raw0 = g_mime_header_get_raw_value(h);
+        g_autofree char *raw = raw0 ? ewords_normalize(raw0) : NULL;
         g_autofree char *value = NULL;
         g_autofree char *unfolded = NULL;
 
@@ -196,7 +224,10 @@ void    outmsg_headers(VERDICT *v, GMimeMessage *msg, const MUGAI_CONF *conf,
             } else {
                 g_autofree char *decoded = g_mime_utils_header_decode_text(po, unfolded);
 
-                value = outmsg_encode_unstructured(decoded, strlen(name));
+                if (conf->out_charset == CONF_OUT_ISO2022JP && !is_plain_ascii(decoded))
+                    value = encode_unstructured_jis(decoded);
+                else
+                    value = outmsg_encode_unstructured(decoded, strlen(name));
             }
         }
         /* GMime's address folding can leave an unbreakable run: fall back
@@ -253,20 +284,45 @@ static void encode_with(VERDICT *v, GMimeContentEncoding enc)
     g_string_set_size(v->body, n);
 }
 
-/* outmsg_body - transfer-encode v->text into v->body */
-void    outmsg_body(VERDICT *v)
+/* body_jis - v->text as ISO-2022-JP: 7bit when every line fits, else base64 */
+static GMimeContentEncoding body_jis(VERDICT *v)
 {
-    GMimeContentEncoding enc = choose_encoding(v->text);
+    g_autoptr(GString) jis = g_string_new(NULL);
+    GMimeEncoding state;
+    gsize   n;
 
-    encode_with(v, enc);
-    /* GMime's quoted-printable encoder can leave long lines (seen on runs of
-     * ';'); base64 always wraps at 76, so it is the safe fallback. */
-    if (longest_line(v->body->str, v->body->len, 0) > OUTMSG_MAX_LINE) {
-        enc = GMIME_CONTENT_ENCODING_BASE64;
+    jis_encode_utf8(v->text->str, v->text->len, jis);
+    if (longest_line(jis->str, jis->len, 0) <= OUTMSG_MAX_LINE) {
+        g_string_assign(v->body, jis->str);
+        return GMIME_CONTENT_ENCODING_7BIT;
+    }
+    g_mime_encoding_init_encode(&state, GMIME_CONTENT_ENCODING_BASE64);
+    g_string_set_size(v->body, g_mime_encoding_outlen(&state, jis->len) + 16);
+    n = g_mime_encoding_flush(&state, jis->str, jis->len, v->body->str);
+    g_string_set_size(v->body, n);
+    return GMIME_CONTENT_ENCODING_BASE64;
+}
+
+/* outmsg_body - transfer-encode v->text into v->body */
+void    outmsg_body(VERDICT *v, const MUGAI_CONF *conf)
+{
+    GMimeContentEncoding enc;
+
+    if (conf->out_charset == CONF_OUT_ISO2022JP) {
+        enc = body_jis(v);
+    } else {
+        enc = choose_encoding(v->text);
         encode_with(v, enc);
+        /* GMime's quoted-printable encoder can leave long lines (seen on runs of
+         * ';'); base64 always wraps at 76, so it is the safe fallback. */
+        if (longest_line(v->body->str, v->body->len, 0) > OUTMSG_MAX_LINE) {
+            enc = GMIME_CONTENT_ENCODING_BASE64;
+            encode_with(v, enc);
+        }
     }
     verdict_add_header(v, "MIME-Version", "1.0");
-    verdict_add_header(v, "Content-Type", "text/plain; charset=UTF-8");
+    verdict_add_header(v, "Content-Type", conf->out_charset == CONF_OUT_ISO2022JP
+                       ? "text/plain; charset=ISO-2022-JP" : "text/plain; charset=UTF-8");
     verdict_add_header(v, "Content-Transfer-Encoding", g_mime_content_encoding_to_string(enc));
     verdict_add_header(v, "X-Mugai-Status", v->status);
 }

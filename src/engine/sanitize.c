@@ -12,6 +12,7 @@
 
 #include <libxml/parser.h>
 
+#include "mugai/jis.h"
 #include "mugai/mime_part.h"
 #include "mugai/msg.h"
 #include "mugai/sizefmt.h"
@@ -286,9 +287,18 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, GByteArray *norm, const cha
     if (quarantine_id != NULL && verdict_holds_original(v))
         v->quarantine_id = g_strdup(quarantine_id);
     compose(v, conf, body, w.parts_skipped, withheld);
+    if (conf->out_charset == CONF_OUT_ISO2022JP) {
+        /* Count what ISO-2022-JP cannot carry, then say so in the notice. */
+        g_autoptr(GString) probe = g_string_new(NULL);
+
+        if ((v->jis_replaced = jis_encode_utf8(v->text->str, v->text->len, probe)) > 0) {
+            g_string_truncate(v->text, 0);
+            compose(v, conf, body, w.parts_skipped, withheld);
+        }
+    }
     v->status = build_status(v);
     outmsg_headers(v, msg, conf, po);
-    outmsg_body(v);
+    outmsg_body(v, conf);
 
 done:
     g_clear_object(&msg);

@@ -51,6 +51,7 @@ struct verdict {
     gboolean unreadable;        /* the message could not be parsed at all */
     RENDER_HTML_STATS html;
     guint   links;              /* URLs rewritten in the text */
+    gsize   jis_replaced;       /* characters ISO-2022-JP output could not carry */
     GString *text;              /* final text: notice + body */
     GPtrArray *hdr_names;       /* output header names (char*) */
     GPtrArray *hdr_values;      /* output header values, encoded and folded */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "mugai/charset.h"
+#include "mugai/jis.h"
 
 /* 1/N of 8-bit bytes failing to decode makes a declared charset wrong. */
 #define CHARSET_WRONG_RATIO 8
@@ -16,7 +17,9 @@ typedef struct {
 
 /*
  * Japanese labels map to the Microsoft supersets that real senders use:
- * a mail labelled Shift_JIS is CP932 in practice, EUC-JP is EUC-JP-MS.
+ * a mail labelled Shift_JIS is CP932 in practice, EUC-JP is EUC-JP-MS, and
+ * ISO-2022-JP is CP50221 (JIS with the CP932 extensions; see jis.h), which
+ * glibc lacks and jis.c provides.
  */
 static const CHARSET_ALIAS charset_aliases[] = {
     {"us-ascii", "UTF-8"},      /* 8-bit bytes in "ascii" mail are usually UTF-8 */
@@ -35,11 +38,11 @@ static const CHARSET_ALIAS charset_aliases[] = {
     {"x-euc-jp", "EUC-JP-MS"},
     {"eucjp", "EUC-JP-MS"},
     {"euc-jp-ms", "EUC-JP-MS"},
-    {"iso-2022-jp", "ISO-2022-JP-3"},
-    {"iso-2022-jp-1", "ISO-2022-JP-3"},
+    {"iso-2022-jp", CHARSET_CP50221},
+    {"iso-2022-jp-1", CHARSET_CP50221},
     {"iso-2022-jp-2", "ISO-2022-JP-2"},
-    {"iso-2022-jp-3", "ISO-2022-JP-3"},
-    {"csiso2022jp", "ISO-2022-JP-3"},
+    {"iso-2022-jp-3", CHARSET_CP50221},
+    {"csiso2022jp", CHARSET_CP50221},
     {"iso-8859-1", "WINDOWS-1252"},  /* as browsers and mail clients do */
     {"latin1", "WINDOWS-1252"},
     {"us", "WINDOWS-1252"},
@@ -154,7 +157,7 @@ const char *charset_detect(const char *in, gsize len)
 
     /* ISO-2022-JP is 7-bit, so it is valid UTF-8 too: look for its escapes first. */
     if (has_jis_escape(in, len))
-        return "ISO-2022-JP-3";
+        return CHARSET_CP50221;
     if (g_utf8_validate_len(in, len, NULL))
         return "UTF-8";
     sj_err = count_sjis_errors(p, len, &sj_pairs);
@@ -188,6 +191,14 @@ static gboolean decode_iconv(const char *in, gsize len, const char *charset, GSt
     char    buf[8192];
 
     *bad = 0;
+    if (strcmp(charset, CHARSET_CP50221) == 0) {
+        GByteArray *sj = g_byte_array_sized_new((guint) len);
+
+        jis_to_cp932(in, len, sj);      /* malformed sequences come out as bytes CP932 rejects */
+        decode_iconv((const char *) sj->data, sj->len, "CP932", out, bad);
+        g_byte_array_free(sj, TRUE);
+        return TRUE;
+    }
     if (strcmp(charset, "UTF-8") == 0) {
         /* Fast path: copy valid runs, substitute invalid bytes. */
         const char *p = in, *end = in + len, *stop;
@@ -249,7 +260,7 @@ const char *charset_to_utf8(const char *in, gsize len, const char *declared,
         *bad = 0;
     /* "us-ascii" or unlabelled UTF-8 that is really ISO-2022-JP (old mailers) */
     if (cs != NULL && strcmp(cs, "UTF-8") == 0 && has_jis_escape(in, len))
-        cs = "ISO-2022-JP-3";
+        cs = CHARSET_CP50221;
     if (cs != NULL && decode_iconv(in, len, cs, out, &nbad) && nbad == 0)
         return cs;
     /* Undeclared, unknown, or wrong: detect and keep the better decoding. */

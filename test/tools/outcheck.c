@@ -3,6 +3,7 @@
 
 #include <gmime/gmime.h>
 
+#include "mugai/charset.h"
 #include "outcheck.h"
 
 /* Longest run of base64 alphabet without a space that counts as a blob. */
@@ -80,6 +81,31 @@ static void check_text(const char *t, GString *why)
     }
 }
 
+/* jis_text - ISO-2022-JP output (the [output] charset option) as UTF-8:
+ * 7-bit, and decodable by mugai's CP50221 decoder without a substitution
+ * (GMime's glibc converter refuses ① and ㈱, which Japanese clients show) */
+static char *jis_text(GMimePart *part, GString *why)
+{
+    GMimeDataWrapper *dw = g_mime_part_get_content(part);
+    GMimeStream *mem = g_mime_stream_mem_new();
+    GByteArray *raw;
+    GString *t = g_string_new(NULL);
+    gsize   i, bad = 0;
+
+    g_mime_data_wrapper_write_to_stream(dw, mem);
+    raw = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+    for (i = 0; i < raw->len; i++)
+        if (raw->data[i] >= 0x80) {
+            g_string_append(why, "ISO-2022-JP text has 8-bit bytes; ");
+            break;
+        }
+    charset_to_utf8((const char *) raw->data, raw->len, "ISO-2022-JP", t, &bad);
+    if (bad > 0)
+        g_string_append(why, "ISO-2022-JP text does not decode; ");
+    g_object_unref(mem);
+    return g_string_free(t, FALSE);
+}
+
 /* outcheck_run - check the sanitized message */
 gboolean outcheck_run(const char *out, gsize out_len, const char *orig, gsize orig_len,
                       guint levels, GString *why, char **text)
@@ -114,12 +140,14 @@ gboolean outcheck_run(const char *out, gsize out_len, const char *orig, gsize or
 
         if (!g_mime_content_type_is_type(ct, "text", "plain"))
             g_string_append(why, "output is not text/plain; ");
-        if (cs == NULL || g_ascii_strcasecmp(cs, "UTF-8") != 0)
-            g_string_append(why, "output charset is not UTF-8; ");
+        gboolean jis = cs != NULL && g_ascii_strcasecmp(cs, "ISO-2022-JP") == 0;
+
+        if (cs == NULL || (g_ascii_strcasecmp(cs, "UTF-8") != 0 && !jis))
+            g_string_append(why, "output charset is not UTF-8 or ISO-2022-JP; ");
         if (enc != GMIME_CONTENT_ENCODING_7BIT && enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
             && enc != GMIME_CONTENT_ENCODING_BASE64)
             g_string_append(why, "output transfer encoding is not 7bit, quoted-printable or base64; ");
-        t = g_mime_text_part_get_text(GMIME_TEXT_PART(body));
+        t = jis ? jis_text(GMIME_PART(body), why) : g_mime_text_part_get_text(GMIME_TEXT_PART(body));
         if (t == NULL)
             g_string_append(why, "output text cannot be decoded; ");
         else if (levels & OUTCHECK_CONTENT)
