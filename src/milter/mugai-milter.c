@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -162,10 +163,14 @@ static int open_worker_socket(const char *path)
     return fd;
 }
 
-/* child_signals - a forked child starts with default dispositions, nothing blocked */
+/* child_signals - a forked child starts with default dispositions, nothing
+ * blocked, and is told (SIGTERM) when the supervisor dies, so that no front
+ * keeps accepting mail that no one would restart */
 static void child_signals(void)
 {
     sigset_t none;
+
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
 
     signal(SIGCHLD, SIG_DFL);
     signal(SIGHUP, SIG_DFL);

@@ -156,5 +156,37 @@ check "12 concurrent messages relayed" wait_sink $((n0 + 12))
 check "CLI worked during the load" test ! -s "$E2E/cli.out"
 check "every one of the 12 is sanitized" test "$(ls -t "$E2E"/sink/* | head -12 | xargs grep -L 'X-Mugai-Status: sanitized' | wc -l)" -eq 0
 
+# 13. The front killed: the MTA defers (4xx); the supervisor restarts it.
+front=$(sed -n 's/^mugai-milter\[\([0-9]*\)\]: listening on.*/\1/p' "$E2E/milter.log" | tail -1)
+kill -KILL "$front"
+n0=$(sink_count)
+send fixtures/msg/html-newsletter.eml >/dev/null 2>&1
+check "front killed: message refused (4xx)" test $? -ne 0
+sleep 0.5
+check "front killed: nothing passed" test "$(sink_count)" -eq "$n0"
+wait_port $P_MILTER; sleep 1
+send fixtures/msg/html-newsletter.eml
+check "front restarted: delivered sanitized" wait_sink $((n0 + 1))
+check "restart logged" grep -q 'milter front stopped; restarting it' "$E2E/milter.log"
+
+# 14. A damaged index is reported, not crashed on.
+mkdir -p "$E2E/badq/msg"; head -c 5000 /dev/urandom > "$E2E/badq/index.db"
+sed "s|^directory = .*|directory = $E2E/badq|" "$E2E/mugai.conf" > "$E2E/bad.conf"
+"$2" quarantine -c "$E2E/bad.conf" list >/dev/null 2>"$E2E/err"
+rc=$?
+check "damaged index: exit 74" test $rc -eq 74
+check "damaged index: reported" grep -q 'quarantine index' "$E2E/err"
+
+# 15. SIGTERM while a message is in flight: it is still answered, then the milter exits.
+p="$E2E/poison-hang.eml"
+send "$p" & sp=$!
+sleep 1
+kill -TERM "$MILTER_PID"
+wait $sp
+check "in-flight message answered after SIGTERM" test $? -eq 0
+wait "$MILTER_PID"
+check "milter exited 0 after draining" test $? -eq 0
+check "no milter process left" test -z "$(pgrep -f "mugai-milter -c $E2E/mugai.conf")"
+
 echo "$((checks - fail)) of $checks checks passed"
 [ "$fail" -eq 0 ]
