@@ -42,20 +42,36 @@ static void G_GNUC_NORETURN usage(void)
     exit(EX_USAGE);
 }
 
-/* load_conf - explicit path must exist; the default path may be absent (transfer full) */
+static MUGAI_CONF *cli_conf;    /* the one configuration; freed at exit */
+
+/* free_conf - atexit handler: every exit path, msg_fatal() included */
+static void free_conf(void)
+{
+    conf_free(cli_conf);
+    cli_conf = NULL;
+}
+
+/* load_conf - explicit path must exist; the default path may be absent.
+ * The result lives until exit (borrowed) */
 static MUGAI_CONF *load_conf(const char *path)
 {
     GError *err = NULL;
-    MUGAI_CONF   *conf;
 
-    if (path == NULL) {
-        if (access(MUGAI_DEFAULT_CONFIG, F_OK) != 0)
-            return conf_new_defaults();
-        path = MUGAI_DEFAULT_CONFIG;
+    if (path == NULL && access(MUGAI_DEFAULT_CONFIG, F_OK) != 0) {
+        cli_conf = conf_new_defaults();
+    } else {
+        if (path == NULL)
+            path = MUGAI_DEFAULT_CONFIG;
+        if ((cli_conf = conf_load(path, &err)) == NULL) {
+            char    why[1024];
+
+            g_strlcpy(why, err->message, sizeof(why));
+            g_error_free(err);
+            msg_fatal(EX_CONFIG, "%s", why);
+        }
     }
-    if ((conf = conf_load(path, &err)) == NULL)
-        msg_fatal(EX_CONFIG, "%s", err->message);
-    return conf;
+    atexit(free_conf);
+    return cli_conf;
 }
 
 /* read_all - the whole input, reading at most max+1 bytes (transfer full) */
@@ -145,7 +161,6 @@ static int cmd_sanitize(int argc, char **argv)
     verdict_free(v);
     engine_free(eng);
     g_byte_array_unref(data);
-    conf_free(conf);
     return rc;
 }
 
@@ -173,7 +188,6 @@ static int cmd_check_config(int argc, char **argv)
         msg_fatal(EX_TEMPFAIL, "%s", err->message);
     printf("clamav signatures loaded: %u\n", engine_av_signatures(eng));
     engine_free(eng);
-    conf_free(conf);
     return EX_OK;
 }
 
@@ -198,8 +212,7 @@ int     main(int argc, char **argv)
         conf = load_conf(cfg);
         msg_init("mugai", TRUE);      /* audit lines go to syslog */
         rc = cli_quarantine(conf, argc - i, argv + i);
-        conf_free(conf);
-        return rc;
+            return rc;
     }
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
         printf("mugai %s\n", MUGAI_VERSION);

@@ -468,7 +468,7 @@ static gboolean hold_poison(SMFICTX *ctx, MCTX *m, const char *queue_id, const c
     g_autofree char *subject_utf8 = subject ? g_mime_utils_header_decode_text(NULL, subject) : NULL;
     QMETA   meta = {from, subject_utf8, msgid, "processing-failed", NULL, NULL, NULL};
     gboolean ok;
-    gsize   i;
+    gsize   i, n;
 
     if (orig == NULL)
         return FALSE;
@@ -496,8 +496,8 @@ static gboolean hold_poison(SMFICTX *ctx, MCTX *m, const char *queue_id, const c
         return FALSE;
     }
     b64 = g_base64_encode((const guchar *) text, strlen(text));
-    for (i = 0; b64[i]; i += 76) {
-        g_string_append_len(folded, b64 + i, MIN(76, strlen(b64 + i)));
+    for (i = 0, n = strlen(b64); i < n; i += 76) {
+        g_string_append_len(folded, b64 + i, (gssize) MIN(76, n - i));
         g_string_append_c(folded, '\n');
     }
     ok = delete_headers(ctx, m, mfilter_poison_keep)

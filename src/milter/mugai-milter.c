@@ -380,6 +380,8 @@ int     main(int argc, char **argv)
     if (s.conf->milter_pidfile)
         unlink(s.conf->milter_pidfile);
     msg_info("stopped");
+    g_array_free(s.workers, TRUE);
+    g_free(s.wsock_path);
     engine_free(s.eng);
     conf_free(s.conf);
     return EX_OK;

@@ -92,6 +92,8 @@ static gboolean has_jis_escape(const char *in, gsize len)
 {
     const char *p = in, *end = in + len;
 
+    if (len == 0)
+        return FALSE;
     while ((p = memchr(p, '\033', end - p)) != NULL && end - p >= 3) {
         if ((p[1] == '$' && (p[2] == 'B' || p[2] == '@')) || (p[1] == '(' && (p[2] == 'I' || p[2] == 'J')))
             return TRUE;

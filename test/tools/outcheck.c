@@ -136,12 +136,11 @@ gboolean outcheck_run(const char *out, gsize out_len, const char *orig, gsize or
         GMimeContentType *ct = g_mime_object_get_content_type(body);
         const char *cs = g_mime_content_type_get_parameter(ct, "charset");
         GMimeContentEncoding enc = g_mime_part_get_content_encoding(GMIME_PART(body));
+        gboolean jis = cs != NULL && g_ascii_strcasecmp(cs, "ISO-2022-JP") == 0;
         g_autofree char *t = NULL;
 
         if (!g_mime_content_type_is_type(ct, "text", "plain"))
             g_string_append(why, "output is not text/plain; ");
-        gboolean jis = cs != NULL && g_ascii_strcasecmp(cs, "ISO-2022-JP") == 0;
-
         if (cs == NULL || (g_ascii_strcasecmp(cs, "UTF-8") != 0 && !jis))
             g_string_append(why, "output charset is not UTF-8 or ISO-2022-JP; ");
         if (enc != GMIME_CONTENT_ENCODING_7BIT && enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
@@ -163,7 +162,9 @@ gboolean outcheck_run(const char *out, gsize out_len, const char *orig, gsize or
         for (i = 0; i < G_N_ELEMENTS(kept); i++) {
             const char *v = g_mime_object_get_header(GMIME_OBJECT(o), kept[i]);
 
-            if (v && *g_strstrip(g_strdup(v)) && !has_header(m, kept[i]))
+            g_autofree char *trimmed = v ? g_strstrip(g_strdup(v)) : NULL;
+
+            if (trimmed && *trimmed && !has_header(m, kept[i]))
                 g_string_append_printf(why, "%s was not preserved; ", kept[i]);
         }
 
