@@ -320,12 +320,15 @@ int     main(int argc, char **argv)
     msg_init_daemon("mugai-milter", foreground);
     if ((s.conf = load(s.conf_path, explicit, &err)) == NULL)
         msg_fatal(EX_CONFIG, "%s", err->message);
+    /* Signatures are read with the caller's rights (a root-started daemon
+     * can read a database its user cannot); everything written afterwards
+     * belongs to [milter] user. */
+    if ((s.eng = engine_new(s.conf, NULL, &err)) == NULL)
+        msg_fatal(EX_TEMPFAIL, "%s; not starting (fail closed)", err->message);
     drop_privileges(s.conf);
     if ((qs = qstore_open(s.conf, TRUE, &err)) == NULL)
         msg_fatal(EX_CANTCREAT, "%s", err->message);
     qstore_close(qs);
-    if ((s.eng = engine_new(s.conf, NULL, &err)) == NULL)
-        msg_fatal(EX_TEMPFAIL, "%s; not starting (fail closed)", err->message);
     if (!foreground) {
         if (daemon(0, 0) != 0)
             msg_fatal(EX_OSERR, "cannot become a daemon: %s", g_strerror(errno));
