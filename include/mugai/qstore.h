@@ -96,6 +96,9 @@ gboolean qstore_id_valid(const char *id);
 gboolean qstore_put(QSTORE *qs, const char *id, const char *data, gsize len,
                     const QENVELOPE *env, const QMETA *meta, const char *actor, GError **err);
 
+/* qstore_msg_dir - the directory holding the originals (borrowed) */
+const char *qstore_msg_dir(const QSTORE *qs);
+
 /* qstore_get - one item (transfer full) */
 QITEM  *qstore_get(QSTORE *qs, const char *id, GError **err);
 

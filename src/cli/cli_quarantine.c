@@ -3,6 +3,7 @@
  *   list [--status S] [--since WHEN] [--sender S] [--recipient S] [--reason R] [--json]
  *   show ID [--json] | export ID | history ID [--json]
  *   release ID [--to ADDR ...] | delete ID | purge [--older-than DURATION]
+ *   check
  *
  * Every action that changes the store is recorded (who: the invoking user,
  * and the sudo user behind it; when; what; result) in the index and syslog.
@@ -643,6 +644,63 @@ static int cmd_history(QSTORE *qs, int argc, char **argv)
     return EX_OK;
 }
 
+/* cmd_check - index against files: damaged or missing originals, files
+ * without an index row (a crash between file and row), unfinished writes */
+static int cmd_check(QSTORE *qs)
+{
+    GError *err = NULL;
+    GPtrArray *items = qstore_list(qs, NULL, &err);
+    GDir   *dir;
+    const char *name;
+    guint   k, problems = 0, ok = 0;
+
+    if (items == NULL)
+        return fail(err);
+    for (k = 0; k < items->len; k++) {
+        const QITEM *it = g_ptr_array_index(items, k);
+        GBytes *b;
+
+        if (strcmp(it->status, "deleted") == 0)
+            continue;
+        if ((b = qstore_read(qs, it, &err)) == NULL) {
+            printf("%-24s %-8s %s\n", it->id, "DAMAGED", err->message);
+            g_clear_error(&err);
+            problems++;
+        } else {
+            g_bytes_unref(b);
+            ok++;
+        }
+    }
+    g_ptr_array_free(items, TRUE);
+    if ((dir = g_dir_open(qstore_msg_dir(qs), 0, &err)) == NULL)
+        return fail(err);
+    while ((name = g_dir_read_name(dir)) != NULL) {
+        g_autofree char *id = NULL;
+        QITEM  *it;
+
+        if (g_str_has_suffix(name, ".tmp")) {
+            printf("%-24s %-8s %s/%s: unfinished write (never acknowledged to the MTA)\n", "-", "PARTIAL",
+                   qstore_msg_dir(qs), name);
+            problems++;
+            continue;
+        }
+        if (!g_str_has_suffix(name, ".eml"))
+            continue;
+        id = g_strndup(name, strlen(name) - 4);
+        if ((it = qstore_get(qs, id, &err)) != NULL) {
+            qitem_free(it);
+            continue;
+        }
+        printf("%-24s %-8s %s/%s has no index entry (%s)\n", id, "ORPHAN", qstore_msg_dir(qs), name,
+               err->message);
+        g_clear_error(&err);
+        problems++;
+    }
+    g_dir_close(dir);
+    printf("%u original%s intact, %u problem%s\n", ok, ok == 1 ? "" : "s", problems, problems == 1 ? "" : "s");
+    return problems ? EX_DATAERR : EX_OK;
+}
+
 /* cli_quarantine - dispatch a subcommand; argv[0] is the subcommand */
 int     cli_quarantine(const MUGAI_CONF *conf, int argc, char **argv)
 {
@@ -651,7 +709,7 @@ int     cli_quarantine(const MUGAI_CONF *conf, int argc, char **argv)
     int     rc;
 
     if (argc < 1) {
-        fprintf(stderr, "usage: mugai quarantine list|show|export|release|delete|purge|history ...\n");
+        fprintf(stderr, "usage: mugai quarantine list|show|export|release|delete|purge|history|check ...\n");
         return EX_USAGE;
     }
     cli_actor = actor();
@@ -672,6 +730,8 @@ int     cli_quarantine(const MUGAI_CONF *conf, int argc, char **argv)
         rc = cmd_purge(qs, conf, argc, argv);
     else if (strcmp(argv[0], "history") == 0)
         rc = cmd_history(qs, argc, argv);
+    else if (strcmp(argv[0], "check") == 0)
+        rc = cmd_check(qs);
     else {
         fprintf(stderr, "mugai: unknown quarantine command \"%s\"\n", argv[0]);
         rc = EX_USAGE;

@@ -38,6 +38,7 @@ static void G_GNUC_NORETURN usage(void)
             "       mugai quarantine [-c CONFIG] release ID [--to ADDR ...]\n"
             "       mugai quarantine [-c CONFIG] delete ID\n"
             "       mugai quarantine [-c CONFIG] purge [--older-than DURATION]\n"
+            "       mugai quarantine [-c CONFIG] check\n"
             "       mugai version\n");
     exit(EX_USAGE);
 }

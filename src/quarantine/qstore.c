@@ -335,6 +335,12 @@ static QITEM *row_item(sqlite3_stmt *st)
     return it;
 }
 
+/* qstore_msg_dir - the directory holding the originals */
+const char *qstore_msg_dir(const QSTORE *qs)
+{
+    return qs->msgdir;
+}
+
 /* qstore_get - one item */
 QITEM  *qstore_get(QSTORE *qs, const char *id, GError **err)
 {

@@ -88,6 +88,12 @@ mq release "$cid" >/dev/null 2>&1
 check "release of a missing original exits 65" test $? -eq 65
 mq show 20000101-000000-00000000 >/dev/null 2>&1
 check "unknown ID exits 66" test $? -eq 66
+echo "orphan" > "$E2E/quarantine/msg/20000101-000000-0000abcd.eml"
+mq check > "$E2E/check.out" 2>&1
+check "check exits 65 on problems" test $? -eq 65
+check "check names the missing original" grep -q "^$cid .*DAMAGED" "$E2E/check.out"
+check "check names the orphan file" grep -q "^20000101-000000-0000abcd .*ORPHAN" "$E2E/check.out"
+rm -f "$E2E/quarantine/msg/20000101-000000-0000abcd.eml"
 
 # (a copy of the binary, so that the checkout's own permissions do not matter)
 cp "$2" "$E2E/mugai-copy"; chmod 755 "$E2E/mugai-copy"
