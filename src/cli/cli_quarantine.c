@@ -157,24 +157,32 @@ static void put_cell(GString *out, const char *s, guint cols)
         g_string_append_c(out, ' ');
 }
 
+/* json_str - "member": "value", or null when value is NULL */
+static void json_str(JsonBuilder *b, const char *member, const char *value)
+{
+    json_builder_set_member_name(b, member);
+    if (value)
+        json_builder_add_string_value(b, value);
+    else
+        json_builder_add_null_value(b);
+}
+
 /* json_item - an item as a JSON object */
 static void json_item(JsonBuilder *b, const QITEM *it, gboolean full)
 {
     g_autofree char *when = local_time(it->created);
 
     json_builder_begin_object(b);
-#define JSTR(k, v) do { json_builder_set_member_name(b, k); \
-        if (v) json_builder_add_string_value(b, v); else json_builder_add_null_value(b); } while (0)
-    JSTR("id", it->id);
-    JSTR("time", when);
+    json_str(b, "id", it->id);
+    json_str(b, "time", when);
     json_builder_set_member_name(b, "created");
     json_builder_add_int_value(b, it->created);
-    JSTR("status", it->status);
-    JSTR("queue_id", it->queue_id);
-    JSTR("client_addr", it->client_addr);
-    JSTR("client_name", it->client_name);
-    JSTR("helo", it->helo);
-    JSTR("sender", it->sender);
+    json_str(b, "status", it->status);
+    json_str(b, "queue_id", it->queue_id);
+    json_str(b, "client_addr", it->client_addr);
+    json_str(b, "client_name", it->client_name);
+    json_str(b, "helo", it->helo);
+    json_str(b, "sender", it->sender);
     json_builder_set_member_name(b, "recipients");
     json_builder_begin_array(b);
     if (it->recipients) {
@@ -185,14 +193,14 @@ static void json_item(JsonBuilder *b, const QITEM *it, gboolean full)
             json_builder_add_string_value(b, r[i]);
     }
     json_builder_end_array(b);
-    JSTR("from", it->from);
-    JSTR("subject", it->subject);
-    JSTR("message_id", it->message_id);
+    json_str(b, "from", it->from);
+    json_str(b, "subject", it->subject);
+    json_str(b, "message_id", it->message_id);
     json_builder_set_member_name(b, "size");
     json_builder_add_int_value(b, it->size);
-    JSTR("sha256", it->sha256);
-    JSTR("reasons", it->reasons);
-    JSTR("viruses", it->viruses);
+    json_str(b, "sha256", it->sha256);
+    json_str(b, "reasons", it->reasons);
+    json_str(b, "viruses", it->viruses);
     if (full) {
         JsonParser *jp = json_parser_new();
 
@@ -202,9 +210,8 @@ static void json_item(JsonBuilder *b, const QITEM *it, gboolean full)
         else
             json_builder_add_null_value(b);
         g_object_unref(jp);
-        JSTR("preview", it->preview);
+        json_str(b, "preview", it->preview);
     }
-#undef JSTR
     json_builder_end_object(b);
 }
 
@@ -424,23 +431,35 @@ static int cmd_show(QSTORE *qs, int argc, char **argv)
     return rc;
 }
 
+/* read_original - the held original; on failure the attempted action is
+ * recorded as failed, the error reported and *rc set (transfer full) */
+static GBytes *read_original(QSTORE *qs, const QITEM *it, const char *who, const char *action, int *rc)
+{
+    GError *err = NULL;
+    GBytes *orig = qstore_read(qs, it, &err);
+
+    if (orig == NULL) {
+        qstore_audit(qs, it->id, who, action, "failed", err->message, NULL);
+        *rc = fail(err);
+    }
+    return orig;
+}
+
 /* cmd_export - the raw original on stdout */
 static int cmd_export(QSTORE *qs, int argc, char **argv)
 {
     int     rc = EX_OK;
     QITEM  *it = get_item(qs, argc, argv, &rc);
     g_autofree char *who = actor();
-    GError *err = NULL;
     GBytes *orig;
     gsize   len;
     const char *d;
 
     if (it == NULL)
         return rc;
-    if ((orig = qstore_read(qs, it, &err)) == NULL) {
-        qstore_audit(qs, it->id, who, "export", "failed", err->message, NULL);
+    if ((orig = read_original(qs, it, who, "export", &rc)) == NULL) {
         qitem_free(it);
-        return fail(err);
+        return rc;
     }
     d = g_bytes_get_data(orig, &len);
     if (fwrite(d, 1, len, stdout) != len || fflush(stdout) != 0) {
@@ -488,10 +507,9 @@ static int cmd_release(QSTORE *qs, const MUGAI_CONF *conf, int argc, char **argv
     }
     g_ptr_array_add(to, NULL);
     detail = g_strjoinv(",", (char **) to->pdata);
-    if ((orig = qstore_read(qs, it, &err)) == NULL) {
-        qstore_audit(qs, it->id, who, "release", "failed", err->message, NULL);
+    if ((orig = read_original(qs, it, who, "release", &rc)) == NULL) {
         qitem_free(it);
-        return fail(err);
+        return rc;
     }
     d = g_bytes_get_data(orig, &len);
     if (!release_send(conf->quar_release_relay, it->sender, (const char *const *) to->pdata, d, len, &err)) {
@@ -613,19 +631,11 @@ static int cmd_history(QSTORE *qs, int argc, char **argv)
             g_autofree char *when = local_time(r->at);
 
             json_builder_begin_object(b);
-            json_builder_set_member_name(b, "time");
-            json_builder_add_string_value(b, when);
-            json_builder_set_member_name(b, "actor");
-            json_builder_add_string_value(b, r->actor);
-            json_builder_set_member_name(b, "action");
-            json_builder_add_string_value(b, r->action);
-            json_builder_set_member_name(b, "result");
-            json_builder_add_string_value(b, r->result);
-            json_builder_set_member_name(b, "detail");
-            if (r->detail)
-                json_builder_add_string_value(b, r->detail);
-            else
-                json_builder_add_null_value(b);
+            json_str(b, "time", when);
+            json_str(b, "actor", r->actor);
+            json_str(b, "action", r->action);
+            json_str(b, "result", r->result);
+            json_str(b, "detail", r->detail);
             json_builder_end_object(b);
         }
         json_builder_end_array(b);

@@ -70,7 +70,7 @@ static void message_reset(MCTX *m)
     m->spool_failed = FALSE;
 }
 
-/* wreply_free - release */
+/* wreply_free - release what a (possibly partial) answer holds */
 static void wreply_free(WREPLY *r)
 {
     g_free(r->decision);
@@ -79,8 +79,10 @@ static void wreply_free(WREPLY *r)
     g_free(r->text);
     g_free(r->log);
     g_free(r->qid);
-    g_ptr_array_free(r->hnames, TRUE);
-    g_ptr_array_free(r->hvalues, TRUE);
+    if (r->hnames)
+        g_ptr_array_free(r->hnames, TRUE);
+    if (r->hvalues)
+        g_ptr_array_free(r->hvalues, TRUE);
     if (r->body)
         g_byte_array_free(r->body, TRUE);
 }
@@ -584,12 +586,7 @@ static sfsistat mf_eom(SMFICTX *ctx)
              (g_get_monotonic_time() - t0) / 1000.0);
 
 done:
-    if (r.hnames)
-        wreply_free(&r);
-    else {
-        g_free(r.decision);
-        g_free(r.log);
-    }
+    wreply_free(&r);
     message_reset(m);
     return rc;
 }

@@ -45,15 +45,6 @@ static gboolean parse_word(const char *p, EWORD *w)
     return TRUE;
 }
 
-/* hexval - value of a hex digit, or -1 */
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = g_ascii_toupper(c);
-    return (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
-}
-
 /* decode_payload - append the bytes of w to out */
 static void decode_payload(const EWORD *w, GByteArray *out)
 {
@@ -74,9 +65,9 @@ static void decode_payload(const EWORD *w, GByteArray *out)
 
         if (c == '_')
             c = ' ';
-        else if (c == '=' && i + 2 < w->text_len && hexval(w->text[i + 1]) >= 0
-                 && hexval(w->text[i + 2]) >= 0) {
-            c = (guchar) (hexval(w->text[i + 1]) * 16 + hexval(w->text[i + 2]));
+        else if (c == '=' && i + 2 < w->text_len && g_ascii_isxdigit(w->text[i + 1])
+                 && g_ascii_isxdigit(w->text[i + 2])) {
+            c = (guchar) (g_ascii_xdigit_value(w->text[i + 1]) * 16 + g_ascii_xdigit_value(w->text[i + 2]));
             i += 2;
         }
         g_byte_array_append(out, &c, 1);
