@@ -95,20 +95,25 @@ static void prepare_dirs(const MUGAI_CONF *conf, uid_t uid, gid_t gid)
 {
     g_autofree char *sdir = socket_dir(conf->milter_socket);
     g_autofree char *pdir = conf->milter_pidfile ? g_path_get_dirname(conf->milter_pidfile) : NULL;
-    const char *dirs[] = {conf->milter_spool, sdir, pdir};
+    /* The quarantine directory too: made here, while we may still be root,
+     * under a parent the mugai user could not create it in. */
+    const struct {
+        const char *path;
+        mode_t  mode;
+    } dirs[] = {{conf->milter_spool, 0700}, {sdir, 0750}, {pdir, 0750}, {conf->quar_directory, 0700}};
     gsize   i;
 
     for (i = 0; i < G_N_ELEMENTS(dirs); i++) {
-        if (dirs[i] == NULL)
+        if (dirs[i].path == NULL)
             continue;
-        g_autofree char *parent = g_path_get_dirname(dirs[i]);
+        g_autofree char *parent = g_path_get_dirname(dirs[i].path);
 
         /* Parents stay traversable (0755); the directory itself is ours alone. */
         if (g_mkdir_with_parents(parent, 0755) != 0
-            || (mkdir(dirs[i], i == 0 ? 0700 : 0750) != 0 && errno != EEXIST))
-            msg_fatal(EX_CANTCREAT, "cannot create %s: %s", dirs[i], g_strerror(errno));
-        if (getuid() == 0 && uid != (uid_t) -1 && chown(dirs[i], uid, gid) != 0)
-            msg_fatal(EX_CANTCREAT, "cannot chown %s: %s", dirs[i], g_strerror(errno));
+            || (mkdir(dirs[i].path, dirs[i].mode) != 0 && errno != EEXIST))
+            msg_fatal(EX_CANTCREAT, "cannot create %s: %s", dirs[i].path, g_strerror(errno));
+        if (getuid() == 0 && uid != (uid_t) -1 && chown(dirs[i].path, uid, gid) != 0)
+            msg_fatal(EX_CANTCREAT, "cannot chown %s: %s", dirs[i].path, g_strerror(errno));
     }
 }
 
@@ -134,14 +139,6 @@ static void drop_privileges(const MUGAI_CONF *conf)
         gid = gr->gr_gid;
     }
     prepare_dirs(conf, uid, gid);
-    /* The quarantine directory must be ours before we give up root. */
-    {
-        g_autofree char *qparent = g_path_get_dirname(conf->quar_directory);
-
-        if (g_mkdir_with_parents(qparent, 0755) == 0
-            && (mkdir(conf->quar_directory, 0700) == 0 || errno == EEXIST))
-            (void) chown(conf->quar_directory, uid, gid);
-    }
     if (initgroups(pw->pw_name, gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
         msg_fatal(EX_NOPERM, "cannot become %s: %s", conf->milter_user, g_strerror(errno));
 }

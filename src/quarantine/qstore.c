@@ -60,9 +60,11 @@ static gboolean db_error(QSTORE *qs, GError **err, const char *what)
 /* make_dir - create path with mode, owned by the admin group when set */
 static gboolean make_dir(const QSTORE *qs, const char *path, mode_t mode, GError **err)
 {
-    if (mkdir(path, mode) != 0 && errno != EEXIST)
+    gboolean created = mkdir(path, mode) == 0;
+
+    if (!created && errno != EEXIST)
         return io_error(err, errno, "cannot create", path);
-    if (qs->gid != (gid_t) -1 && errno != EEXIST)
+    if (qs->gid != (gid_t) -1 && created)
         (void) chown(path, (uid_t) -1, qs->gid);
     return TRUE;
 }
