@@ -92,10 +92,11 @@ char   *fname_raw_param(const char *header, const char *key)
         const char *a = g_ptr_array_index(kv, i), *v = g_ptr_array_index(kv, i + 1);
 
         if (strcmp(a, key) == 0) {
-            g_autofree char *norm = ewords_normalize(v);
+            if (strstr(v, "=?") != NULL) {
+                g_autofree char *norm = ewords_normalize(v);
 
-            if (strstr(v, "=?") != NULL)
                 return g_mime_utils_header_decode_text(NULL, norm);
+            }
             return fname_utf8(v);
         }
     }
