@@ -24,6 +24,13 @@ printf '[clamav]\ndatabse = x\n' >"$tmp/typo.conf"
 printf '[clamav]\ndatabase = %s/nosigs\n' "$tmp" >"$tmp/nosigs.conf"
 mkdir "$tmp/nosigs"
 
+printf '[clamav]\ndatabase = fixtures/sigs\n[rule x]\ntype = text/*\n' >"$tmp/noaction.conf"
+printf '[clamav]\ndatabase = fixtures/sigs\n[rule x]\naction = remove\n[rule y]\nmacro = yes\naction = quarantine\n' >"$tmp/lastcond.conf"
+printf '[clamav]\ndatabase = fixtures/sigs\n[rule x]\naction = burn\n' >"$tmp/badaction.conf"
+printf '[clamav]\ndatabase = fixtures/sigs\n[rule x]\nextention = exe\naction = remove\n' >"$tmp/rulekey.conf"
+printf '[clamav]\ndatabase = fixtures/sigs\n[rule x]\nmacro = maybe\naction = remove\n[rule z]\naction = remove\n' >"$tmp/badbool.conf"
+printf '[clamav]\nmode = clamd\nclamd_socket = unix:%s/no-clamd.sock\n' "$tmp" >"$tmp/noclamd.conf"
+
 expect 64 usage -- bogus
 expect 64 usage -- sanitize --no-such-option
 expect 78 databse -- sanitize -c "$tmp/typo.conf" fixtures/msg/empty.eml
@@ -32,6 +39,15 @@ expect 66 "cannot open" -- sanitize -c fixtures/test.conf "$tmp/missing.eml"
 # No signatures: fail closed, nothing on stdout.
 expect 75 "no signatures" -- sanitize -c "$tmp/nosigs.conf" fixtures/msg/alternative-plain.eml
 if [ -s "$tmp/out" ]; then echo "FAIL: output written without a virus scanner"; fail=1; fi
+# Bad rules name the section and the key.
+expect 78 "\[rule x\]: no action" -- sanitize -c "$tmp/noaction.conf" fixtures/msg/empty.eml
+expect 78 "last \[rule ...\] section must have no conditions" -- sanitize -c "$tmp/lastcond.conf" fixtures/msg/empty.eml
+expect 78 "\[rule x\] action: \"burn\"" -- sanitize -c "$tmp/badaction.conf" fixtures/msg/empty.eml
+expect 78 "unknown key \"extention\" in section \[rule x\]" -- sanitize -c "$tmp/rulekey.conf" fixtures/msg/empty.eml
+expect 78 "\[rule x\] macro: \"maybe\" is not yes or no" -- sanitize -c "$tmp/badbool.conf" fixtures/msg/empty.eml
+# clamd mode with no clamd: fail closed.
+expect 75 "no-clamd.sock" -- sanitize -c "$tmp/noclamd.conf" fixtures/msg/alternative-plain.eml
+if [ -s "$tmp/out" ]; then echo "FAIL: output written without clamd"; fail=1; fi
 # A decision (even reject) exits 0; reject writes the reply and no message.
 expect 0 "552 5.3.4" -- sanitize -c fixtures/msg/too-large.conf fixtures/msg/too-large.eml
 if [ -s "$tmp/out" ]; then echo "FAIL: rejected message was written"; fail=1; fi
@@ -43,15 +59,34 @@ else
     echo "ok: stdin input"
 fi
 if "$mugai" check-config -c fixtures/test.conf >"$tmp/out" 2>&1 \
-    && grep -q '^clamav signatures loaded: 2$' "$tmp/out" && grep -q '^\[limits\] max_parts = 500$' "$tmp/out"; then
+    && grep -q '^clamav signatures loaded: 2$' "$tmp/out" && grep -q '^\[limits\] max_parts = 500$' "$tmp/out" \
+    && grep -q '^clamav database mugai-test.ndb: 1 signatures (no version)$' "$tmp/out" \
+    && grep -q '^\[rule macro\]$' "$tmp/out" && grep -q '^\[rule default\]$' "$tmp/out"; then
     echo "ok: check-config"
 else
     echo "FAIL: check-config: $(cat "$tmp/out")"; fail=1
 fi
+# check-config prints the effective rules: a file's own list replaces the built-in one,
+# and the printed rules read back as the same list.
+if "$mugai" check-config -c fixtures/msg/policy-extract-text.conf >"$tmp/out" 2>&1 \
+    && grep -q '^\[rule text\]$' "$tmp/out" && grep -q '^action = extract-text$' "$tmp/out" \
+    && ! grep -q '^\[rule macro\]$' "$tmp/out"; then
+    echo "ok: check-config prints the file's rules"
+else
+    echo "FAIL: check-config rules: $(cat "$tmp/out")"; fail=1
+fi
+"$mugai" check-config -c fixtures/test.conf 2>/dev/null | sed -n '/^\[rule /,/^clamav /p' | grep -v '^clamav ' >"$tmp/rules.conf"
+printf '[clamav]\ndatabase = fixtures/sigs\n' | cat - "$tmp/rules.conf" >"$tmp/rt.conf"
+"$mugai" check-config -c "$tmp/rt.conf" 2>/dev/null | sed -n '/^\[rule /,/^clamav /p' | grep -v '^clamav ' >"$tmp/rules2.conf"
+if [ -s "$tmp/rules.conf" ] && cmp -s "$tmp/rules.conf" "$tmp/rules2.conf"; then
+    echo "ok: printed rules read back the same"
+else
+    echo "FAIL: printed rules do not read back"; diff "$tmp/rules.conf" "$tmp/rules2.conf"; fail=1
+fi
 # The sample configuration is valid and lists every key (only its database is swapped).
 sed 's|^database = /var/lib/clamav|database = fixtures/sigs|' milter-conf/mugai.conf >"$tmp/sample.conf"
 if "$mugai" check-config -c "$tmp/sample.conf" >"$tmp/out" 2>&1 \
-    && [ "$(grep -c ' = ' "$tmp/out")" = "$(grep -c '^[a-z_]* =' milter-conf/mugai.conf)" ]; then
+    && [ "$(grep -c '^\[[a-z]*\] [a-z_]* = ' "$tmp/out")" = "$(grep -c '^[a-z_]* =' milter-conf/mugai.conf)" ]; then
     echo "ok: sample config"
 else
     echo "FAIL: sample config: $(cat "$tmp/out")"; fail=1

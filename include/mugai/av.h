@@ -1,8 +1,15 @@
-/* av - virus scanning with libclamav in the process
+/* av - virus scanning: libclamav in the process, or a running clamd
  *
- * One compiled engine serves every scan; it is read-only after
- * av_engine_new() and may be shared by threads.  An engine with no
- * signatures is refused: scanning against nothing would pass everything.
+ * [clamav] mode = library: one compiled engine serves every scan; it is
+ * read-only after av_engine_new() and may be shared by threads and by
+ * forked workers (copy-on-write).  Scan limits (file size, scan size,
+ * recursion, files, time) are set explicitly from the configuration, and
+ * a scan stopped by one of them is reported as AV_INCOMPLETE, never as
+ * clean.  An engine with no signatures is refused: scanning against
+ * nothing would pass everything.
+ *
+ * [clamav] mode = clamd: every scan is sent to clamd with INSTREAM; a
+ * clamd that cannot be reached, or answers with an error, is AV_ERROR.
  */
 #ifndef MUGAI_AV_H
 #define MUGAI_AV_H
@@ -16,21 +23,30 @@ typedef struct av_engine AV_ENGINE;
 typedef enum {
     AV_CLEAN,
     AV_INFECTED,
+    AV_INCOMPLETE,              /* a scan limit stopped the scan: not known clean */
     AV_ERROR,                   /* could not scan: the caller fails closed */
 } AV_RESULT;
 
-/* av_engine_new - load signatures from conf->av_database and compile,
- * with the scan limits of conf; NULL and *err on failure (transfer full) */
+/* av_engine_new - load signatures from conf->av_database and compile, or
+ * check that clamd answers; NULL and *err on failure (transfer full) */
 AV_ENGINE *av_engine_new(const MUGAI_CONF *conf, GError **err);
 
 /* av_engine_free - release; accepts NULL */
 void    av_engine_free(AV_ENGINE *av);
 
-/* av_engine_signatures - number of signatures loaded */
+/* av_engine_signatures - signatures loaded (0 with clamd) */
 guint   av_engine_signatures(const AV_ENGINE *av);
 
+/* av_engine_describe - signature count and database versions, one
+ * "clamav ..." line each, for mugai check-config */
+void    av_engine_describe(const AV_ENGINE *av, GString *out);
+
+/* av_engine_changed - has the signature directory changed since the
+ * engine was loaded? (always FALSE with clamd, which reloads itself) */
+gboolean av_engine_changed(AV_ENGINE *av);
+
 /* av_scan - scan bytes; on AV_INFECTED *virus gets the signature name, on
- * AV_ERROR the reason (transfer full in both cases) */
+ * AV_INCOMPLETE the limit, on AV_ERROR the reason (transfer full in each case) */
 AV_RESULT av_scan(AV_ENGINE *av, const void *buf, gsize len, const char *name, char **virus);
 
 #endif

@@ -22,14 +22,33 @@ typedef enum {
     CONF_OUT_ISO2022JP,         /* ISO-2022-JP for legacy clients; others become 〓 */
 } CONF_OUTCS;
 
+/* How viruses are looked for. */
+typedef enum {
+    CONF_AV_LIBRARY = 0,        /* libclamav in the process (default) */
+    CONF_AV_CLAMD,              /* a running clamd, over its socket */
+} CONF_AVMODE;
+
+/* What a virus does to the whole message. */
+typedef enum {
+    CONF_VIRUS_QUARANTINE = 0,  /* original held, only the notice delivered (default) */
+    CONF_VIRUS_REJECT,          /* 554 5.7.1 to the sender */
+} CONF_ONVIRUS;
+
 typedef struct conf {
     /* [clamav] */
+    CONF_AVMODE av_mode;
     char   *av_database;        /* signature directory */
     gint64  av_max_filesize;    /* largest file handed to the scanner */
     gint64  av_max_scansize;    /* bytes scanned per call, archives included */
     gint64  av_max_recursion;   /* archive nesting scanned */
     gint64  av_max_files;       /* archive members scanned */
     gint64  av_max_scantime_ms; /* wall-clock limit per scan call */
+    gint64  av_reload_interval; /* seconds between signature checks; 0: only on SIGHUP */
+    char   *av_clamd_socket;    /* unix:PATH or inet:PORT@HOST */
+    gint64  av_clamd_timeout;   /* seconds one clamd scan may take */
+    /* [policy] */
+    CONF_ONVIRUS on_virus;
+    GPtrArray *rules;           /* RULE* in order (mugai/rules.h); never empty */
     /* [quarantine] */
     char   *quar_directory;     /* originals (msg/) and the SQLite index */
     char   *quar_database;      /* NULL: DIRECTORY/index.db */
@@ -52,11 +71,15 @@ typedef struct conf {
     gint64  max_decoded_bytes;  /* decoded size of one body part that is rendered */
     gint64  max_text_bytes;     /* rendered text of the whole message */
     gint64  max_html_depth;     /* element nesting followed by the HTML renderer */
+    gint64  archive_depth;      /* archives inside archives inspected */
+    gint64  archive_members;    /* archive members recorded per attachment */
+    gint64  archive_bytes;      /* bytes decompressed per attachment */
     /* [render] */
     CONF_LINKS links;
     /* [notice] */
     char   *notice_language;    /* "ja" or "en" */
     char   *notice_template;    /* NULL: built-in template for the language */
+    gint64  notice_members;     /* archive members listed per attachment */
     /* [output] */
     char  **keep_headers;       /* extra header names kept (NULL-terminated) */
     CONF_OUTCS out_charset;
@@ -70,6 +93,9 @@ MUGAI_CONF   *conf_load(const char *path, GError **err);
 
 /* conf_free - release; accepts NULL */
 void    conf_free(MUGAI_CONF *conf);
+
+/* conf_parse_size - "123", "64K", "50M", "1G" to bytes; FALSE on a syntax error */
+gboolean conf_parse_size(const char *s, gint64 *out);
 
 /* conf_dump - append "group.key = value" lines of the effective configuration */
 void    conf_dump(const MUGAI_CONF *conf, GString *out);

@@ -31,4 +31,13 @@ char   *fname_utf8(const char *raw);
  * characters written as <U+XXXX>, length capped (transfer full) */
 char   *fname_display(const char *name);
 
+/* fname_is_deceptive - does the name contain a character fname_display()
+ * escapes: a control, or a bidi or invisible format character? */
+gboolean fname_is_deceptive(const char *name);
+
+/* fname_extension - lower-case last extension of a name (a path is
+ * allowed), without the dot, ignoring the trailing dots and spaces that
+ * Windows drops; NULL when there is none (transfer full) */
+char   *fname_extension(const char *name);
+
 #endif

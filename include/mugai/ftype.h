@@ -22,4 +22,11 @@ void    ftype_free(FTYPE *ft);
 /* ftype_detect - MIME type of the bytes, e.g. "application/pdf"; never NULL (transfer full) */
 char   *ftype_detect(FTYPE *ft, const void *buf, gsize len);
 
+/* ftype_mismatch - do the file name's extension, the declared type and the
+ * true type belong to different families (text, PDF, image, Office,
+ * archive, media, Windows executable)?  Each pair is compared when both
+ * are known; generic types (application/octet-stream) are never a
+ * mismatch.  A name with bidi or invisible characters is one too. */
+gboolean ftype_mismatch(const char *filename, const char *declared, const char *detected);
+
 #endif

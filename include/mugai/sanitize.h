@@ -39,8 +39,16 @@ ENGINE *engine_new(const MUGAI_CONF *conf, const ENGINE_OPTS *opts, GError **err
 /* engine_free - release; accepts NULL */
 void    engine_free(ENGINE *eng);
 
-/* engine_av_signatures - signatures loaded (0 when scanning is off) */
+/* engine_av_signatures - signatures loaded (0 when scanning is off or by clamd) */
 guint   engine_av_signatures(const ENGINE *eng);
+
+/* engine_describe - scanner lines for mugai check-config: ClamAV mode,
+ * signature count and database versions */
+void    engine_describe(const ENGINE *eng, GString *out);
+
+/* engine_signatures_changed - has the ClamAV signature directory changed
+ * since the engine was made? (a new engine should then be made) */
+gboolean engine_signatures_changed(ENGINE *eng);
 
 /* sanitize_message - decide about one message; queue_id may be NULL (transfer full) */
 VERDICT *sanitize_message(ENGINE *eng, const char *data, gsize len, const char *queue_id);

@@ -187,7 +187,10 @@ static int cmd_check_config(int argc, char **argv)
     g_string_free(out, TRUE);
     if ((eng = engine_new(conf, NULL, &err)) == NULL)
         msg_fatal(EX_TEMPFAIL, "%s", err->message);
-    printf("clamav signatures loaded: %u\n", engine_av_signatures(eng));
+    out = g_string_new(NULL);
+    engine_describe(eng, out);
+    fputs(out->str, stdout);
+    g_string_free(out, TRUE);
     engine_free(eng);
     return EX_OK;
 }

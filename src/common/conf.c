@@ -9,10 +9,12 @@
 #include <string.h>
 
 #include "mugai/conf.h"
+#include "mugai/rules.h"
 
 G_DEFINE_QUARK(mugai-conf-error-quark, conf_error)
 
-typedef enum { PT_STRING, PT_SIZE, PT_INT, PT_LINKS, PT_LANG, PT_LIST, PT_OPTSTRING, PT_OUTCS } PARAM_TYPE;
+/* PT_INT0 allows 0; PT_ENUM stores the index of the value in names. */
+typedef enum { PT_STRING, PT_SIZE, PT_INT, PT_INT0, PT_ENUM, PT_LANG, PT_LIST, PT_OPTSTRING } PARAM_TYPE;
 
 typedef struct {
     const char *group;
@@ -20,49 +22,61 @@ typedef struct {
     PARAM_TYPE  type;
     const char *def;            /* default, in config-file syntax */
     size_t      offset;         /* into MUGAI_CONF */
+    const char *const *names;   /* PT_ENUM: the values, NULL-terminated */
 } PARAM;
 
 #define OFF(f) offsetof(MUGAI_CONF, f)
 
+static const char *const links_names[] = {"defang", "keep", "remove", NULL};
+static const char *const outcs_names[] = {"utf-8", "iso-2022-jp", NULL};
+static const char *const avmode_names[] = {"library", "clamd", NULL};
+static const char *const onvirus_names[] = {"quarantine", "reject", NULL};
+
 static const PARAM conf_params[] = {
-    {"clamav", "database", PT_STRING, "/var/lib/clamav", OFF(av_database)},
-    {"clamav", "max_filesize", PT_SIZE, "25M", OFF(av_max_filesize)},
-    {"clamav", "max_scansize", PT_SIZE, "100M", OFF(av_max_scansize)},
-    {"clamav", "max_recursion", PT_INT, "16", OFF(av_max_recursion)},
-    {"clamav", "max_files", PT_INT, "10000", OFF(av_max_files)},
-    {"clamav", "max_scantime", PT_INT, "60000", OFF(av_max_scantime_ms)},
-    {"quarantine", "directory", PT_STRING, "/var/spool/mugai/quarantine", OFF(quar_directory)},
-    {"quarantine", "database", PT_OPTSTRING, "", OFF(quar_database)},
-    {"quarantine", "retention_days", PT_INT, "30", OFF(quar_retention_days)},
-    {"quarantine", "release_relay", PT_STRING, "127.0.0.1:10026", OFF(quar_release_relay)},
-    {"quarantine", "admin_group", PT_OPTSTRING, "", OFF(quar_admin_group)},
-    {"milter", "socket", PT_STRING, "unix:/run/mugai/milter.sock", OFF(milter_socket)},
-    {"milter", "user", PT_OPTSTRING, "mugai", OFF(milter_user)},
-    {"milter", "group", PT_OPTSTRING, "mugai", OFF(milter_group)},
-    {"milter", "pidfile", PT_OPTSTRING, "/run/mugai/mugai-milter.pid", OFF(milter_pidfile)},
-    {"milter", "spool_directory", PT_STRING, "/var/spool/mugai/spool", OFF(milter_spool)},
-    {"milter", "spool_memory", PT_SIZE, "1M", OFF(milter_spool_memory)},
-    {"milter", "workers", PT_INT, "4", OFF(milter_workers)},
-    {"milter", "timeout", PT_INT, "120", OFF(milter_timeout)},
-    {"limits", "max_message_bytes", PT_SIZE, "50M", OFF(max_message_bytes)},
-    {"limits", "max_header_bytes", PT_SIZE, "256K", OFF(max_header_bytes)},
-    {"limits", "max_mime_depth", PT_INT, "16", OFF(max_mime_depth)},
-    {"limits", "max_parts", PT_INT, "500", OFF(max_parts)},
-    {"limits", "max_decoded_bytes", PT_SIZE, "10M", OFF(max_decoded_bytes)},
-    {"limits", "max_text_bytes", PT_SIZE, "4M", OFF(max_text_bytes)},
-    {"limits", "max_html_depth", PT_INT, "200", OFF(max_html_depth)},
-    {"render", "links", PT_LINKS, "defang", OFF(links)},
-    {"notice", "language", PT_LANG, "ja", OFF(notice_language)},
-    {"notice", "template", PT_OPTSTRING, "", OFF(notice_template)},
-    {"output", "keep_headers", PT_LIST, "", OFF(keep_headers)},
-    {"output", "charset", PT_OUTCS, "utf-8", OFF(out_charset)},
+    {"clamav", "mode", PT_ENUM, "library", OFF(av_mode), avmode_names},
+    {"clamav", "database", PT_STRING, "/var/lib/clamav", OFF(av_database), NULL},
+    {"clamav", "max_filesize", PT_SIZE, "25M", OFF(av_max_filesize), NULL},
+    {"clamav", "max_scansize", PT_SIZE, "100M", OFF(av_max_scansize), NULL},
+    {"clamav", "max_recursion", PT_INT, "16", OFF(av_max_recursion), NULL},
+    {"clamav", "max_files", PT_INT, "10000", OFF(av_max_files), NULL},
+    {"clamav", "max_scantime", PT_INT, "60000", OFF(av_max_scantime_ms), NULL},
+    {"clamav", "reload_interval", PT_INT0, "60", OFF(av_reload_interval), NULL},
+    {"clamav", "clamd_socket", PT_STRING, "unix:/run/clamav/clamd.ctl", OFF(av_clamd_socket), NULL},
+    {"clamav", "clamd_timeout", PT_INT, "120", OFF(av_clamd_timeout), NULL},
+    {"policy", "on_virus", PT_ENUM, "quarantine", OFF(on_virus), onvirus_names},
+    {"quarantine", "directory", PT_STRING, "/var/spool/mugai/quarantine", OFF(quar_directory), NULL},
+    {"quarantine", "database", PT_OPTSTRING, "", OFF(quar_database), NULL},
+    {"quarantine", "retention_days", PT_INT, "30", OFF(quar_retention_days), NULL},
+    {"quarantine", "release_relay", PT_STRING, "127.0.0.1:10026", OFF(quar_release_relay), NULL},
+    {"quarantine", "admin_group", PT_OPTSTRING, "", OFF(quar_admin_group), NULL},
+    {"milter", "socket", PT_STRING, "unix:/run/mugai/milter.sock", OFF(milter_socket), NULL},
+    {"milter", "user", PT_OPTSTRING, "mugai", OFF(milter_user), NULL},
+    {"milter", "group", PT_OPTSTRING, "mugai", OFF(milter_group), NULL},
+    {"milter", "pidfile", PT_OPTSTRING, "/run/mugai/mugai-milter.pid", OFF(milter_pidfile), NULL},
+    {"milter", "spool_directory", PT_STRING, "/var/spool/mugai/spool", OFF(milter_spool), NULL},
+    {"milter", "spool_memory", PT_SIZE, "1M", OFF(milter_spool_memory), NULL},
+    {"milter", "workers", PT_INT, "4", OFF(milter_workers), NULL},
+    {"milter", "timeout", PT_INT, "120", OFF(milter_timeout), NULL},
+    {"limits", "max_message_bytes", PT_SIZE, "50M", OFF(max_message_bytes), NULL},
+    {"limits", "max_header_bytes", PT_SIZE, "256K", OFF(max_header_bytes), NULL},
+    {"limits", "max_mime_depth", PT_INT, "16", OFF(max_mime_depth), NULL},
+    {"limits", "max_parts", PT_INT, "500", OFF(max_parts), NULL},
+    {"limits", "max_decoded_bytes", PT_SIZE, "10M", OFF(max_decoded_bytes), NULL},
+    {"limits", "max_text_bytes", PT_SIZE, "4M", OFF(max_text_bytes), NULL},
+    {"limits", "max_html_depth", PT_INT, "200", OFF(max_html_depth), NULL},
+    {"limits", "archive_depth", PT_INT, "3", OFF(archive_depth), NULL},
+    {"limits", "archive_members", PT_INT, "1000", OFF(archive_members), NULL},
+    {"limits", "archive_bytes", PT_SIZE, "64M", OFF(archive_bytes), NULL},
+    {"render", "links", PT_ENUM, "defang", OFF(links), links_names},
+    {"notice", "language", PT_LANG, "ja", OFF(notice_language), NULL},
+    {"notice", "template", PT_OPTSTRING, "", OFF(notice_template), NULL},
+    {"notice", "members_listed", PT_INT0, "20", OFF(notice_members), NULL},
+    {"output", "keep_headers", PT_LIST, "", OFF(keep_headers), NULL},
+    {"output", "charset", PT_ENUM, "utf-8", OFF(out_charset), outcs_names},
 };
 
-static const char *const links_names[] = {"defang", "keep", "remove"};
-static const char *const outcs_names[] = {"utf-8", "iso-2022-jp"};
-
-/* parse_size - "123", "64K", "50M", "1G" to bytes; FALSE on syntax error */
-static gboolean parse_size(const char *s, gint64 *out)
+/* conf_parse_size - "123", "64K", "50M", "1G" to bytes; FALSE on syntax error */
+gboolean conf_parse_size(const char *s, gint64 *out)
 {
     char   *end;
     guint64 v;
@@ -110,38 +124,34 @@ static gboolean param_set(MUGAI_CONF *conf, const PARAM *p, const char *value, G
         return TRUE;
     case PT_SIZE:
     case PT_INT:
-        if (!parse_size(value, &n) || (p->type == PT_INT && !g_ascii_isdigit(value[strlen(value) - 1]))
-            || n <= 0) {
-            g_set_error(err, CONF_ERROR, 1, "[%s] %s: \"%s\" is not a positive %s",
-                        p->group, p->key, value, p->type == PT_SIZE ? "size (e.g. 64K, 50M)" : "number");
+    case PT_INT0:
+        if (!conf_parse_size(value, &n) || (p->type != PT_SIZE && !g_ascii_isdigit(value[strlen(value) - 1]))
+            || n < (p->type == PT_INT0 ? 0 : 1)) {
+            g_set_error(err, CONF_ERROR, 1, "[%s] %s: \"%s\" is not a %s %s",
+                        p->group, p->key, value, p->type == PT_INT0 ? "non-negative" : "positive",
+                        p->type == PT_SIZE ? "size (e.g. 64K, 50M)" : "number");
             return FALSE;
         }
         *(gint64 *) (base + p->offset) = n;
         return TRUE;
-    case PT_LINKS:
-        for (i = 0; i < G_N_ELEMENTS(links_names); i++) {
-            if (strcmp(value, links_names[i]) == 0) {
-                *(CONF_LINKS *) (base + p->offset) = (CONF_LINKS) i;
+    case PT_ENUM:
+        for (i = 0; p->names[i]; i++) {
+            if (g_ascii_strcasecmp(value, p->names[i]) == 0) {
+                *(int *) (base + p->offset) = (int) i;
                 return TRUE;
             }
         }
-        g_set_error(err, CONF_ERROR, 1, "[%s] %s: \"%s\" is not one of defang, keep, remove",
-                    p->group, p->key, value);
+        {
+            g_autofree char *all = g_strjoinv(", ", (char **) p->names);
+
+            g_set_error(err, CONF_ERROR, 1, "[%s] %s: \"%s\" is not one of %s",
+                        p->group, p->key, value, all);
+        }
         return FALSE;
     case PT_LIST:
         g_strfreev(*(char ***) (base + p->offset));
         *(char ***) (base + p->offset) = g_strsplit_set(value, ";, ", -1);
         return TRUE;
-    case PT_OUTCS:
-        for (i = 0; i < G_N_ELEMENTS(outcs_names); i++) {
-            if (g_ascii_strcasecmp(value, outcs_names[i]) == 0) {
-                *(CONF_OUTCS *) (base + p->offset) = (CONF_OUTCS) i;
-                return TRUE;
-            }
-        }
-        g_set_error(err, CONF_ERROR, 1, "[%s] %s: \"%s\" is not one of utf-8, iso-2022-jp",
-                    p->group, p->key, value);
-        return FALSE;
     }
     return FALSE;
 }
@@ -156,6 +166,7 @@ MUGAI_CONF   *conf_new_defaults(void)
         if (!param_set(conf, &conf_params[i], conf_params[i].def, NULL))
             g_error("conf: bad built-in default for [%s] %s",
                     conf_params[i].group, conf_params[i].key);
+    conf->rules = rules_defaults();
     return conf;
 }
 
@@ -178,6 +189,7 @@ MUGAI_CONF   *conf_load(const char *path, GError **err)
     g_auto(GStrv) groups = NULL;
     GError *lerr = NULL;
     MUGAI_CONF *conf;
+    g_autoptr(GPtrArray) rules = NULL;
     gsize   g, k;
 
     if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &lerr)) {
@@ -186,10 +198,22 @@ MUGAI_CONF   *conf_load(const char *path, GError **err)
         return NULL;
     }
     conf = conf_new_defaults();
+    rules = g_ptr_array_new_with_free_func((GDestroyNotify) rule_free);
     groups = g_key_file_get_groups(kf, NULL);
     for (g = 0; groups[g]; g++) {
         g_auto(GStrv) keys = NULL;
 
+        if (g_str_has_prefix(groups[g], "rule ") || strcmp(groups[g], "rule") == 0) {
+            RULE   *r = rules_parse(kf, groups[g], &lerr);
+
+            if (r == NULL) {
+                g_set_error(err, CONF_ERROR, 1, "%s: %s", path, lerr->message);
+                g_error_free(lerr);
+                goto fail;
+            }
+            g_ptr_array_add(rules, r);
+            continue;
+        }
         if (param_find(groups[g], NULL) == NULL) {
             g_set_error(err, CONF_ERROR, 1, "%s: unknown section [%s]", path, groups[g]);
             goto fail;
@@ -220,6 +244,16 @@ MUGAI_CONF   *conf_load(const char *path, GError **err)
             }
         }
     }
+    /* A file's own rules replace the built-in list as a whole. */
+    if (rules->len > 0) {
+        if (!rules_check(rules, &lerr)) {
+            g_set_error(err, CONF_ERROR, 1, "%s: %s", path, lerr->message);
+            g_error_free(lerr);
+            goto fail;
+        }
+        g_ptr_array_unref(conf->rules);
+        conf->rules = g_steal_pointer(&rules);
+    }
     return conf;
 
 fail:
@@ -249,6 +283,8 @@ void    conf_free(MUGAI_CONF *conf)
             break;
         }
     }
+    if (conf->rules)
+        g_ptr_array_unref(conf->rules);
     g_free(conf);
 }
 
@@ -267,13 +303,11 @@ void    conf_dump(const MUGAI_CONF *conf, GString *out)
         switch (p->type) {
         case PT_SIZE:
         case PT_INT:
+        case PT_INT0:
             g_string_append_printf(out, "%" G_GINT64_FORMAT, *(const gint64 *) (base + p->offset));
             break;
-        case PT_LINKS:
-            g_string_append(out, links_names[*(const CONF_LINKS *) (base + p->offset)]);
-            break;
-        case PT_OUTCS:
-            g_string_append(out, outcs_names[*(const CONF_OUTCS *) (base + p->offset)]);
+        case PT_ENUM:
+            g_string_append(out, p->names[*(const int *) (base + p->offset)]);
             break;
         case PT_LIST:
             joined = g_strjoinv(";", *(char **const *) (base + p->offset));
@@ -286,4 +320,6 @@ void    conf_dump(const MUGAI_CONF *conf, GString *out)
         }
         g_string_append_c(out, '\n');
     }
+    g_string_append(out, "\n# attachment rules, tried in this order\n");
+    rules_dump(conf->rules, out);
 }

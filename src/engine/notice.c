@@ -5,15 +5,37 @@
 #include "mugai/sizefmt.h"
 #include "notice.h"
 
+static const struct notice_reason reasons_ja[] = {
+    {"virus", "ウイルス"},
+    {"encrypted", "暗号化（パスワード付き）のため中身を検査できません"},
+    {"executable", "実行ファイル・スクリプト"},
+    {"macro", "マクロ付きの文書"},
+    {"archive-executable", "圧縮ファイルの中に実行ファイル・スクリプト"},
+    {"mismatch", "ファイル名・申告された種類・実際の中身が一致しません"},
+    {"incomplete", "検査の上限を超えたため中身を確認できません"},
+    {NULL, NULL},
+};
+
+static const struct notice_reason reasons_en[] = {
+    {"virus", "virus"},
+    {"encrypted", "encrypted (password-protected), so it cannot be inspected"},
+    {"executable", "executable or script"},
+    {"macro", "document with macros"},
+    {"archive-executable", "archive containing an executable or script"},
+    {"mismatch", "file name, declared type and content do not match"},
+    {"incomplete", "too large or deep to inspect completely"},
+    {NULL, NULL},
+};
+
 static const NOTICE_TEXT notice_ja = {
     .tmpl = "【mugai 無害化通知】このメールは安全のため、本文をテキストのみに変換して配信しています。\n"
         "{viruses}{attachments}{notes}",
-    .att_head = "削除した添付ファイル（{} 件）:",
+    .att_head = "取り除いた添付ファイル（{} 件）:",
     .att_noname = "（名前なし）",
     .size_unknown = "サイズ不明",
     .virus_line = "ウイルスを検出しました: {}。感染した部分は配信しません。",
     .virus_tag = " ※ウイルス: {}",
-    .body_withheld = "ウイルスを含む部分を特定できないため、本文は配信しません。",
+    .body_withheld = "ウイルスが見つかったため、本文は配信しません。",
     .html = "HTML 形式の本文をテキストに変換しました。",
     .active = "スクリプトやフォームなどの動的な内容は削除しました。",
     .links_defang = "リンク（URL）は誤って開かないよう無効化しています（例: hxxps://example[.]jp）。",
@@ -30,17 +52,26 @@ static const NOTICE_TEXT notice_ja = {
     .parts_skipped = "読み取らずに削除した部分: {} 件",
     .jis_replaced = "ISO-2022-JP で表せない文字 {} 字を「〓」に置き換えました。",
     .held = "元のメールは隔離しています（隔離ID: {}）。必要な場合はこのIDを添えて管理者にお問い合わせください。",
+    .act_removed = "削除",
+    .act_quarantined = "隔離",
+    .act_extracted = "本文の後に内容を表示",
+    .act_rejected = "受信拒否",
+    .act_not_text = "削除（テキストとして読めないため）",
+    .members = "     中身: {}",
+    .members_more = "、ほか {} 件",
+    .extract_head = "---------- 添付ファイル「{}」の内容 ----------",
+    .reasons = reasons_ja,
 };
 
 static const NOTICE_TEXT notice_en = {
     .tmpl = "[mugai sanitizing notice] For safety, this message was converted to plain text only.\n"
         "{viruses}{attachments}{notes}",
-    .att_head = "Attachments removed ({}):",
+    .att_head = "Attachments taken out ({}):",
     .att_noname = "(no name)",
     .size_unknown = "size unknown",
     .virus_line = "Virus found: {}. The infected part is not delivered.",
     .virus_tag = " VIRUS: {}",
-    .body_withheld = "The infected part could not be identified, so the body is not delivered.",
+    .body_withheld = "A virus was found, so the body is not delivered.",
     .html = "The HTML body was converted to text.",
     .active = "Scripts, forms and other active content were removed.",
     .links_defang = "Links (URLs) are defanged so they cannot be opened by mistake (e.g. hxxps://example[.]com).",
@@ -57,6 +88,15 @@ static const NOTICE_TEXT notice_en = {
     .parts_skipped = "Parts removed unread: {}",
     .jis_replaced = "{} characters that ISO-2022-JP cannot carry were replaced by \"〓\".",
     .held = "The original message is held in quarantine (ID {}). To obtain it, ask your administrator quoting this ID.",
+    .act_removed = "removed",
+    .act_quarantined = "quarantined",
+    .act_extracted = "shown as text after the message",
+    .act_rejected = "refused",
+    .act_not_text = "removed (not readable as text)",
+    .members = "     Contents: {}",
+    .members_more = ", and {} more",
+    .extract_head = "---------- Contents of the attachment \"{}\" ----------",
+    .reasons = reasons_en,
 };
 
 /* notice_text - strings for a language */
@@ -112,8 +152,55 @@ static char *limit_names(guint bits)
     return g_string_free(s, FALSE);
 }
 
-/* build_attachments - the list of removed parts */
-static void build_attachments(const VERDICT *v, const NOTICE_TEXT *t, GString *s)
+/* reason_text - the reader's words for a rule's reason word; NULL for
+ * the plain "attachment" (removal needs no explanation) */
+static const char *reason_text(const NOTICE_TEXT *t, const char *word)
+{
+    const struct notice_reason *r;
+
+    if (word == NULL || strcmp(word, "attachment") == 0)
+        return NULL;
+    for (r = t->reasons; r->word; r++)
+        if (strcmp(r->word, word) == 0)
+            return r->text;
+    return word;
+}
+
+/* action_text - what was done to the part */
+static const char *action_text(const NOTICE_TEXT *t, const ATT_REC *a)
+{
+    switch (a->action) {
+    case RULE_REMOVE: return t->act_removed;
+    case RULE_QUARANTINE: return t->act_quarantined;
+    case RULE_EXTRACT_TEXT: return a->not_text ? t->act_not_text : t->act_extracted;
+    case RULE_REJECT: return t->act_rejected;
+    }
+    return t->act_removed;
+}
+
+/* build_members - the first members of an archive, names made safe */
+static void build_members(const ATT_REC *a, const MUGAI_CONF *conf, const NOTICE_TEXT *t, GString *s)
+{
+    const CONTAINER_INFO *ci = a->contents;
+    g_autoptr(GString) names = g_string_new(NULL);
+    guint   i, shown = 0;
+
+    if (ci == NULL || ci->document || ci->total == 0 || conf->notice_members == 0)
+        return;
+    for (i = 0; i < ci->members->len && shown < (guint) conf->notice_members; i++, shown++) {
+        const CONTAINER_MEMBER *m = g_ptr_array_index(ci->members, i);
+        g_autofree char *name = fname_display(m->path);
+
+        g_string_append_printf(names, "%s%s", i ? ", " : "", name);
+    }
+    if (ci->total > shown)
+        notice_subst_uint(names, t->members_more, ci->total - shown);
+    notice_subst(s, t->members, names->str);
+    g_string_append_c(s, '\n');
+}
+
+/* build_attachments - the list of parts taken out, with what was done and why */
+static void build_attachments(const VERDICT *v, const MUGAI_CONF *conf, const NOTICE_TEXT *t, GString *s)
 {
     guint   i;
 
@@ -124,14 +211,19 @@ static void build_attachments(const VERDICT *v, const NOTICE_TEXT *t, GString *s
     for (i = 0; i < v->attachments->len; i++) {
         const ATT_REC *a = g_ptr_array_index(v->attachments, i);
         g_autofree char *name = a->filename ? fname_display(a->filename) : g_strdup(t->att_noname);
+        const char *why = a->virus || a->action == RULE_EXTRACT_TEXT ? NULL : reason_text(t, a->reason);
         char    sz[SIZEFMT_BUFSIZE];
 
-        g_string_append_printf(s, "  %u. %s (%s, %s)", i + 1, name,
+        g_string_append_printf(s, "  %u. %s (%s, %s) - %s", i + 1, name,
                                a->detected_type ? a->detected_type : a->declared_type,
-                               a->size >= 0 ? sizefmt_human(a->size, sz) : t->size_unknown);
+                               a->size >= 0 ? sizefmt_human(a->size, sz) : t->size_unknown,
+                               action_text(t, a));
+        if (why)
+            g_string_append_printf(s, ": %s", why);
         if (a->virus)
             notice_subst(s, t->virus_tag, a->virus);
         g_string_append_c(s, '\n');
+        build_members(a, conf, t, s);
     }
 }
 
@@ -193,7 +285,7 @@ void    notice_build(const VERDICT *v, const MUGAI_CONF *conf, guint parts_skipp
         notice_subst(viruses, t->virus_line, names->str);
         g_string_append_c(viruses, '\n');
     }
-    build_attachments(v, t, atts);
+    build_attachments(v, conf, t, atts);
     build_notes(v, conf, t, parts_skipped, body_withheld, notes);
     while (*p) {
         if (g_str_has_prefix(p, "{viruses}")) {

@@ -11,6 +11,12 @@
 #include "mugai/conf.h"
 #include "verdict.h"
 
+/* A rule's reason word and what the reader is told. */
+struct notice_reason {
+    const char *word;
+    const char *text;
+};
+
 typedef struct {
     const char *tmpl;           /* default notice template */
     const char *att_head;       /* {} = count */
@@ -34,7 +40,12 @@ typedef struct {
     const char *blob_removed;   /* {} = name */
     const char *parts_skipped;
     const char *jis_replaced;   /* {} characters became 〓 in ISO-2022-JP output */
-    const char *held;           /* the original is in the quarantine: {} is its id */  /* {} = count */
+    const char *held;           /* the original is in the quarantine: {} is its id */
+    const char *act_removed, *act_quarantined, *act_extracted, *act_rejected, *act_not_text;
+    const char *members;        /* {} = member names, after an attachment line */
+    const char *members_more;   /* {} = how many more members are not listed */
+    const char *extract_head;   /* {} = name; heads an attachment shown as text */
+    const struct notice_reason *reasons;    /* reason words, NULL-terminated */
 } NOTICE_TEXT;
 
 /* notice_text - strings for "ja" or "en" (static) */

@@ -15,6 +15,37 @@ static void add_string_or_null(JsonBuilder *b, const char *member, const char *v
         json_builder_add_null_value(b);
 }
 
+/* add_members - "archive_members": [{path, type, size, encrypted}], or
+ * null when the part is not an archive (an Office document's parts are
+ * not listed) */
+static void add_members(JsonBuilder *b, const CONTAINER_INFO *ci)
+{
+    guint   i;
+
+    json_builder_set_member_name(b, "archive_members");
+    if (ci == NULL || ci->document || !ci->archive) {
+        json_builder_add_null_value(b);
+        return;
+    }
+    json_builder_begin_array(b);
+    for (i = 0; i < ci->members->len; i++) {
+        const CONTAINER_MEMBER *m = g_ptr_array_index(ci->members, i);
+
+        json_builder_begin_object(b);
+        add_string_or_null(b, "path", m->path);
+        add_string_or_null(b, "type", m->type);
+        json_builder_set_member_name(b, "size");
+        if (m->size >= 0)
+            json_builder_add_int_value(b, m->size);
+        else
+            json_builder_add_null_value(b);
+        json_builder_set_member_name(b, "encrypted");
+        json_builder_add_boolean_value(b, m->encrypted);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+}
+
 /* add_attachment - one attachment object */
 static void add_attachment(JsonBuilder *b, const ATT_REC *a)
 {
@@ -28,9 +59,21 @@ static void add_attachment(JsonBuilder *b, const ATT_REC *a)
     else
         json_builder_add_null_value(b);
     add_string_or_null(b, "sha256", a->sha256[0] ? a->sha256 : NULL);
-    add_string_or_null(b, "action", a->action);
+    add_string_or_null(b, "source", a->source);
+    add_string_or_null(b, "action", att_action_name(a));
+    add_string_or_null(b, "rule", a->rule);
     add_string_or_null(b, "reason", a->reason);
     add_string_or_null(b, "virus", a->virus);
+    json_builder_set_member_name(b, "mismatch");
+    json_builder_add_boolean_value(b, a->mismatch);
+    json_builder_set_member_name(b, "encrypted");
+    json_builder_add_boolean_value(b, a->contents && a->contents->encrypted);
+    json_builder_set_member_name(b, "macro");
+    json_builder_add_boolean_value(b, a->contents && a->contents->macro);
+    json_builder_set_member_name(b, "inspection_incomplete");
+    json_builder_add_boolean_value(b, a->incomplete
+                                   || (a->contents && (a->contents->incomplete || a->contents->damaged)));
+    add_members(b, a->contents);
     json_builder_end_object(b);
 }
 

@@ -12,6 +12,7 @@
 
 #include <libxml/parser.h>
 
+#include "mugai/fname.h"
 #include "mugai/jis.h"
 #include "mugai/mime_part.h"
 #include "mugai/msg.h"
@@ -75,6 +76,21 @@ void    engine_free(ENGINE *eng)
 guint   engine_av_signatures(const ENGINE *eng)
 {
     return eng->av ? av_engine_signatures(eng->av) : 0;
+}
+
+/* engine_describe - scanner lines for check-config */
+void    engine_describe(const ENGINE *eng, GString *out)
+{
+    if (eng->av == NULL)
+        g_string_append(out, "clamav: off\n");
+    else
+        av_engine_describe(eng->av, out);
+}
+
+/* engine_signatures_changed - signature directory changed since loading? */
+gboolean engine_signatures_changed(ENGINE *eng)
+{
+    return eng->av != NULL && av_engine_changed(eng->av);
 }
 
 /* normalize - LF line ends, NULs in the header section blanked; *hdr_len
@@ -205,13 +221,17 @@ static GMimeMessage *parse(GByteArray *msg, GMimeParserOptions *po)
 static char *build_status(const VERDICT *v)
 {
     GString *s = g_string_new("sanitized");
-    guint   i;
+    guint   i, removed, held, shown;
 
     g_string_append_printf(s, "; html=%s", v->html_converted ? "converted" : "none");
-    if (v->attachments->len)
-        g_string_append_printf(s, "; attachments=%u removed", v->attachments->len);
-    else
-        g_string_append(s, "; attachments=0");
+    verdict_attachment_counts(v, &removed, &held, &shown);
+    g_string_append_printf(s, "; attachments=%u", v->attachments->len);
+    if (removed)
+        g_string_append_printf(s, " removed=%u", removed);
+    if (held)
+        g_string_append_printf(s, " quarantined=%u", held);
+    if (shown)
+        g_string_append_printf(s, " extracted=%u", shown);
     g_string_append(s, "; virus=");
     if (v->viruses->len == 0)
         g_string_append(s, "none");
@@ -239,8 +259,40 @@ static void compose(VERDICT *v, const MUGAI_CONF *conf, GString *body, guint par
     g_string_append_c(v->text, '\n');
     if (rewritten->len > 0)
         g_string_append_len(v->text, rewritten->str, rewritten->len);
-    else
+    else if (v->extracted->len == 0)
         g_string_append_printf(v->text, "%s\n", t->empty_body);
+    if (v->extracted->len > 0) {
+        g_autoptr(GString) shown = g_string_new(NULL);
+
+        render_tidy(v->extracted);
+        v->links += url_rewrite(v->extracted->str, v->extracted->len, conf->links, t->link_removed, shown);
+        if (rewritten->len > 0)
+            g_string_append_c(v->text, '\n');
+        g_string_append_len(v->text, shown->str, shown->len);
+    }
+}
+
+/* policy_reply - a reject the policy asks for (virus, or a rejecting rule); FALSE if none */
+static gboolean policy_reply(VERDICT *v, const MUGAI_CONF *conf)
+{
+    const ATT_REC *r;
+
+    if (v->viruses->len > 0 && conf->on_virus == CONF_VIRUS_REJECT) {
+        g_autofree char *names = verdict_viruses(v);
+        g_autofree char *text = g_strdup_printf("message refused: virus found (%s)", names);
+
+        verdict_set_reply(v, DECISION_REJECT, "554", "5.7.1", "virus", text);
+        return TRUE;
+    }
+    if ((r = verdict_rejecting(v)) != NULL) {
+        g_autofree char *name = r->filename ? fname_display(r->filename) : g_strdup("(no name)");
+        g_autofree char *text = g_strdup_printf("message refused by attachment policy: %s (%s, %s)",
+                                                name, r->detected_type, r->reason);
+
+        verdict_set_reply(v, DECISION_REJECT, "550", "5.7.1", "policy", text);
+        return TRUE;
+    }
+    return FALSE;
 }
 
 /* sanitize_parsed - steps 3 to 5 on a normalized message */
@@ -248,7 +300,7 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, GByteArray *norm, const cha
 {
     const MUGAI_CONF *conf = eng->conf;
     GMimeParserOptions *po = mime_options_new();
-    WALK    w = {conf, eng->av, eng->ft, notice_text(conf->notice_language), po, v, 0, 0, 0, NULL};
+    WALK    w = {conf, eng->av, eng->ft, notice_text(conf->notice_language), po, v, 0, 0, NULL};
     g_autoptr(GString) body = g_string_new(NULL);
     g_autofree char *raw_virus = NULL;
     GMimeMessage *msg;
@@ -262,6 +314,7 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, GByteArray *norm, const cha
         case AV_ERROR:
             w.av_error = g_steal_pointer(&raw_virus);
             break;
+        case AV_INCOMPLETE:     /* the whole message: its parts are scanned one by one below */
         case AV_CLEAN:
             break;
         }
@@ -279,9 +332,12 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, GByteArray *norm, const cha
         g_free(w.av_error);
         goto done;
     }
-    /* The raw scan found something no part scan attributed: show none of the text. */
-    if (v->viruses->len > 0 && w.infected_parts == 0) {
+    if (policy_reply(v, conf))
+        goto done;
+    /* A virus anywhere: the reader gets the notice only (the original is held). */
+    if (v->viruses->len > 0) {
         g_string_truncate(body, 0);
+        g_string_truncate(v->extracted, 0);
         withheld = TRUE;
     }
     if (quarantine_id != NULL && verdict_holds_original(v))

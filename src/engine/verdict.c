@@ -3,15 +3,49 @@
 
 #include "verdict.h"
 
-/* att_rec_new - a record with the given static reason */
-ATT_REC *att_rec_new(const char *reason)
+/* att_rec_new - a record with the given static source */
+ATT_REC *att_rec_new(const char *source)
 {
     ATT_REC *rec = g_new0(ATT_REC, 1);
 
-    rec->reason = reason;
-    rec->action = "removed";
+    rec->source = source;
+    rec->action = RULE_REMOVE;
     rec->size = -1;
     return rec;
+}
+
+/* att_action_name - what happened to the part, as the report spells it */
+const char *att_action_name(const ATT_REC *rec)
+{
+    switch (rec->action) {
+    case RULE_REMOVE: return "removed";
+    case RULE_QUARANTINE: return "quarantined";
+    case RULE_EXTRACT_TEXT: return rec->not_text ? "removed" : "extracted";
+    case RULE_REJECT: return "rejected";
+    }
+    return "removed";
+}
+
+/* att_count - parts whose rule took action a */
+static guint att_count(const VERDICT *v, RULE_ACTION a)
+{
+    guint   i, n = 0;
+
+    for (i = 0; i < v->attachments->len; i++)
+        if (((ATT_REC *) g_ptr_array_index(v->attachments, i))->action == a)
+            n++;
+    return n;
+}
+
+/* verdict_rejecting - the first part whose rule rejects the message */
+const ATT_REC *verdict_rejecting(const VERDICT *v)
+{
+    guint   i;
+
+    for (i = 0; i < v->attachments->len; i++)
+        if (((ATT_REC *) g_ptr_array_index(v->attachments, i))->action == RULE_REJECT)
+            return g_ptr_array_index(v->attachments, i);
+    return NULL;
 }
 
 /* att_rec_free - release; accepts NULL */
@@ -23,6 +57,9 @@ void    att_rec_free(ATT_REC *rec)
     g_free(rec->declared_type);
     g_free(rec->detected_type);
     g_free(rec->virus);
+    g_free(rec->rule);
+    g_free(rec->reason);
+    container_info_free(rec->contents);
     g_free(rec);
 }
 
@@ -38,6 +75,7 @@ VERDICT *verdict_new(void)
     v->hdr_names = g_ptr_array_new_with_free_func(g_free);
     v->hdr_values = g_ptr_array_new_with_free_func(g_free);
     v->text = g_string_new(NULL);
+    v->extracted = g_string_new(NULL);
     v->body = g_string_new(NULL);
     return v;
 }
@@ -58,6 +96,7 @@ void    verdict_free(VERDICT *v)
     g_ptr_array_unref(v->hdr_names);
     g_ptr_array_unref(v->hdr_values);
     g_string_free(v->text, TRUE);
+    g_string_free(v->extracted, TRUE);
     g_string_free(v->body, TRUE);
     g_free(v->status);
     g_free(v->quarantine_id);
@@ -152,12 +191,33 @@ const char *verdict_subject(const VERDICT *v) { return v->log_subject; }
 const char *verdict_message_id(const VERDICT *v) { return v->log_msgid; }
 
 /* verdict_holds_original - was anything taken away that an administrator
- * may need to hand out: a part, a virus, content lost to limits or damage */
+ * may need to hand out: a part the policy quarantines, a virus, content
+ * lost to limits or damage.  Parts the policy removes are gone for good. */
 gboolean verdict_holds_original(const VERDICT *v)
 {
     return v->decision == DECISION_DELIVER
-        && (v->attachments->len > 0 || v->viruses->len > 0 || v->limits != 0
+        && (att_count(v, RULE_QUARANTINE) > 0 || v->viruses->len > 0 || v->limits != 0
             || v->unreadable || v->serious_anomalies > 0);
+}
+
+/* verdict_attachment_counts - parts removed, quarantined and extracted */
+void    verdict_attachment_counts(const VERDICT *v, guint *removed, guint *quarantined,
+                                  guint *extracted)
+{
+    guint   i;
+
+    *removed = *quarantined = *extracted = 0;
+    for (i = 0; i < v->attachments->len; i++) {
+        const ATT_REC *a = g_ptr_array_index(v->attachments, i);
+        const char *what = att_action_name(a);
+
+        if (strcmp(what, "quarantined") == 0)
+            (*quarantined)++;
+        else if (strcmp(what, "extracted") == 0)
+            (*extracted)++;
+        else
+            (*removed)++;
+    }
 }
 
 /* verdict_reasons - why the original is held, comma-separated (transfer full) */
@@ -167,7 +227,7 @@ char   *verdict_reasons(const VERDICT *v)
 
     if (v->viruses->len > 0)
         g_string_append(s, "virus,");
-    if (v->attachments->len > 0)
+    if (att_count(v, RULE_QUARANTINE) > 0)
         g_string_append(s, "attachment,");
     if (v->limits != 0)
         g_string_append(s, "limits,");

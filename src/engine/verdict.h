@@ -9,7 +9,9 @@
 
 #include <glib.h>
 
+#include "mugai/container.h"
 #include "mugai/render.h"
+#include "mugai/rules.h"
 #include "mugai/sanitize.h"
 
 /* One part that left the message. */
@@ -19,9 +21,16 @@ typedef struct {
     char   *detected_type;      /* from libmagic on the decoded bytes */
     gint64  size;               /* decoded bytes; -1 when not read (limits) */
     char    sha256[65];         /* hex; "" when not read */
-    const char *action;         /* "removed" (static) */
-    const char *reason;         /* why it is not body text (static) */
+    const char *source;         /* why it is not body text: attachment, inline,
+                                 * signature, encrypted, encoded-in-text, virus (static) */
+    RULE_ACTION action;         /* what the policy did; RULE_REMOVE until decided */
+    gboolean not_text;          /* extract-text found no clean text: removed instead */
+    char   *rule;               /* the rule that decided, or NULL */
+    char   *reason;             /* that rule's reason word, or NULL */
     char   *virus;              /* signature name, or NULL */
+    gboolean mismatch;          /* ftype_mismatch() */
+    gboolean incomplete;        /* a scan limit stopped ClamAV */
+    CONTAINER_INFO *contents;   /* archive or document members, or NULL */
 } ATT_REC;
 
 /* Limits a message can hit, as bits. */
@@ -52,6 +61,7 @@ struct verdict {
     RENDER_HTML_STATS html;
     guint   links;              /* URLs rewritten in the text */
     gsize   jis_replaced;       /* characters ISO-2022-JP output could not carry */
+    GString *extracted;         /* text of attachments shown by extract-text */
     GString *text;              /* final text: notice + body */
     GPtrArray *hdr_names;       /* output header names (char*) */
     GPtrArray *hdr_values;      /* output header values, encoded and folded */
@@ -81,8 +91,19 @@ void    verdict_add_anomaly(VERDICT *v, const char *what, gboolean serious);
 /* verdict_add_header - append an output header (copies both strings) */
 void    verdict_add_header(VERDICT *v, const char *name, const char *value);
 
-/* att_rec_new - a record with the given static reason (transfer full) */
-ATT_REC *att_rec_new(const char *reason);
+/* att_rec_new - a record with the given static source (transfer full) */
+ATT_REC *att_rec_new(const char *source);
+
+/* att_action_name - "removed", "quarantined", "extracted", "rejected" */
+const char *att_action_name(const ATT_REC *rec);
+
+/* verdict_attachment_counts - parts removed (rejected ones included),
+ * quarantined and shown as text */
+void    verdict_attachment_counts(const VERDICT *v, guint *removed, guint *quarantined,
+                                  guint *extracted);
+
+/* verdict_rejecting - the first part whose rule rejects the message, or NULL */
+const ATT_REC *verdict_rejecting(const VERDICT *v);
 
 /* att_rec_free - release; accepts NULL */
 void    att_rec_free(ATT_REC *rec);

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "mugai/charset.h"
+#include "mugai/container.h"
 #include "mugai/fname.h"
 #include "mugai/mime_part.h"
 #include "mugai/render.h"
@@ -22,6 +23,8 @@ static const char REASON_IN_TEXT[] = "encoded-in-text";
 static const char REASON_VIRUS[] = "virus";
 
 static void walk_object(WALK *w, GMimeObject *obj, guint depth, GString *sink, const char *reason);
+static void blob_found(TEXTBLOB_KIND kind, const char *name, const guchar *data, gsize len,
+                       gpointer ctx, GByteArray *out);
 
 /* sink_append - add rendered text, as one paragraph, within max_text_bytes */
 static void sink_append(WALK *w, GString *sink, const char *text, gsize len)
@@ -48,8 +51,10 @@ static void sink_append(WALK *w, GString *sink, const char *text, gsize len)
     g_string_append_c(sink, '\n');
 }
 
-/* scan_bytes - virus scan; returns the signature name or NULL (transfer full) */
-static char *scan_bytes(WALK *w, const guchar *data, gsize len, const char *name)
+/* scan_bytes - virus scan; returns the signature name or NULL (transfer
+ * full); *incomplete (may be NULL) is set when a scan limit stopped it */
+static char *scan_bytes(WALK *w, const guchar *data, gsize len, const char *name,
+                        gboolean *incomplete)
 {
     char   *what = NULL;
 
@@ -60,8 +65,12 @@ static char *scan_bytes(WALK *w, const guchar *data, gsize len, const char *name
         return NULL;
     case AV_INFECTED:
         verdict_add_virus(w->v, what);
-        w->infected_parts++;
         return what;
+    case AV_INCOMPLETE:
+        if (incomplete)
+            *incomplete = TRUE;
+        g_free(what);
+        return NULL;
     case AV_ERROR:
         if (w->av_error == NULL)
             w->av_error = what;
@@ -72,11 +81,88 @@ static char *scan_bytes(WALK *w, const guchar *data, gsize len, const char *name
     return NULL;
 }
 
-/* record - an ATT_REC for bytes that leave the message (scanned, typed, hashed) */
-static ATT_REC *record(WALK *w, const char *reason, char *filename, const char *declared,
-                       const guchar *data, gsize len)
+/* looks_like_markup - HTML or XML that a text renderer would show as tags */
+static gboolean looks_like_markup(const char *t, gsize len)
 {
-    ATT_REC *rec = att_rec_new(reason);
+    static const char *const opens[] = {"html", "body", "head", "script", "style", "br", "div",
+                                        "img", "a ", "table", "p>", "meta", "!doctype", "?xml"};
+    const char *p = t, *end = t + len;
+    gsize   i;
+
+    while ((p = memchr(p, '<', end - p)) != NULL && ++p < end) {
+        if (*p == '/' && p + 1 < end && g_ascii_isalpha(p[1]))
+            return TRUE;
+        for (i = 0; i < G_N_ELEMENTS(opens); i++)
+            if ((gsize) (end - p) >= strlen(opens[i]) && g_ascii_strncasecmp(p, opens[i], strlen(opens[i])) == 0)
+                return TRUE;
+    }
+    return FALSE;
+}
+
+/* extract_text - show a clean text file after the body; FALSE when the
+ * bytes are not text or do not decode without a replacement character */
+static gboolean extract_text(WALK *w, const ATT_REC *rec, const char *charset,
+                             const guchar *data, gsize len)
+{
+    g_autoptr(GByteArray) kept = NULL;
+    g_autoptr(GString) utf8 = g_string_new(NULL);
+    g_autoptr(GString) text = g_string_new(NULL);
+    g_autofree char *shown = NULL;
+    const char *used, *want = charset ? charset_canonical(charset) : NULL;
+    gsize   bad = 0;
+
+    if (!g_str_has_prefix(rec->detected_type, "text/") || strcmp(rec->detected_type, "text/html") == 0
+        || (rec->declared_type && g_str_has_prefix(rec->declared_type, "text/html"))
+        || memchr(data, '\0', len) != NULL || len > (gsize) w->conf->max_decoded_bytes
+        || looks_like_markup((const char *) data, len))
+        return FALSE;
+    kept = g_byte_array_sized_new((guint) len);
+    textblob_extract((const char *) data, len, kept, blob_found, w);
+    used = charset_to_utf8((const char *) kept->data, kept->len, charset, utf8, &bad);
+    /* Clean means: no replacement, and the declared charset (if any) is the one that worked. */
+    if (bad > 0 || (want != NULL && g_strcmp0(used, want) != 0))
+        return FALSE;
+    shown = rec->filename ? fname_display(rec->filename) : g_strdup(w->nt->att_noname);
+    notice_subst(text, w->nt->extract_head, shown);
+    g_string_append(text, "\n\n");
+    render_text_plain(utf8->str, utf8->len, FALSE, FALSE, text);
+    sink_append(w, w->v->extracted, text->str, text->len);
+    return TRUE;
+}
+
+/* decide - inspect the part and apply the first matching rule */
+static void decide(WALK *w, ATT_REC *rec, const char *charset, const guchar *data, gsize len)
+{
+    CONTAINER_LIMITS lim = {(guint) w->conf->archive_depth, (guint) w->conf->archive_members,
+                            w->conf->archive_bytes};
+    RULE_FACTS f = {0};
+    const RULE *rule;
+
+    rec->contents = container_inspect(w->ft, data, len, rec->detected_type, &lim);
+    rec->mismatch = ftype_mismatch(rec->filename, rec->declared_type, rec->detected_type);
+    f.filename = rec->filename;
+    f.declared_type = rec->declared_type;
+    f.detected_type = rec->detected_type;
+    f.size = rec->size;
+    f.virus = rec->virus != NULL;
+    f.mismatch = rec->mismatch;
+    f.incomplete = rec->incomplete;
+    f.contents = rec->contents;
+    if ((rule = rules_match(w->conf->rules, &f)) == NULL)
+        return;                 /* unreachable: conf_load() checks the list */
+    rec->rule = g_strdup(rule_name(rule));
+    rec->reason = g_strdup(rule_reason(rule));
+    rec->action = rule_action(rule);
+    if (rec->action == RULE_EXTRACT_TEXT && !extract_text(w, rec, charset, data, len))
+        rec->not_text = TRUE;
+}
+
+/* record - an ATT_REC for bytes that leave the message (scanned, typed,
+ * hashed, inspected and decided by the policy) */
+static ATT_REC *record(WALK *w, const char *source, char *filename, const char *declared,
+                       const char *charset, const guchar *data, gsize len)
+{
+    ATT_REC *rec = att_rec_new(source);
     g_autofree char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
 
     rec->filename = filename;
@@ -84,8 +170,9 @@ static ATT_REC *record(WALK *w, const char *reason, char *filename, const char *
     rec->detected_type = ftype_detect(w->ft, data, len);
     rec->size = (gint64) len;
     g_strlcpy(rec->sha256, sum, sizeof(rec->sha256));
-    rec->virus = scan_bytes(w, data, len, filename);
+    rec->virus = scan_bytes(w, data, len, filename, &rec->incomplete);
     verdict_add_attachment(w->v, rec);
+    decide(w, rec, charset, data, len);
     return rec;
 }
 
@@ -95,7 +182,7 @@ static void blob_found(TEXTBLOB_KIND kind, const char *name, const guchar *data,
 {
     WALK   *w = ctx;
     ATT_REC *rec = record(w, REASON_IN_TEXT, *name ? fname_utf8(name) : NULL,
-                          textblob_kind_type(kind), data, len);
+                          textblob_kind_type(kind), NULL, data, len);
     g_autofree char *shown = rec->filename ? fname_display(rec->filename) : g_strdup(w->nt->att_noname);
     g_autoptr(GString) line = g_string_new(NULL);
 
@@ -151,14 +238,17 @@ static void walk_leaf(WALK *w, GMimePart *part, GString *sink, const char *reaso
     gboolean html = strcmp(type, "text/html") == 0;
     gboolean body = (plain || html) && !mime_is_attachment(obj) && reason == REASON_ATTACHMENT;
     g_autoptr(GByteArray) data = mime_part_decode(part);
+    GMimeContentType *ct = g_mime_object_get_content_type(obj);
+    const char *charset = ct ? g_mime_content_type_get_parameter(ct, "charset") : NULL;
     g_autofree char *virus = NULL;
 
     if (!body) {
-        record(w, reason, fname_from_part(obj), type, data->data, data->len);
+        record(w, reason, fname_from_part(obj), type, charset, data->data, data->len);
         return;
     }
-    if ((virus = scan_bytes(w, data->data, data->len, "body")) != NULL) {
-        ATT_REC *rec = record(w, REASON_VIRUS, fname_from_part(obj), type, data->data, data->len);
+    /* Body text is rendered, never passed on: a scan limit does not matter here. */
+    if ((virus = scan_bytes(w, data->data, data->len, "body", NULL)) != NULL) {
+        ATT_REC *rec = record(w, REASON_VIRUS, fname_from_part(obj), type, charset, data->data, data->len);
 
         if (rec->virus == NULL)
             rec->virus = g_strdup(virus);
@@ -374,7 +464,7 @@ static void walk_object(WALK *w, GMimeObject *obj, guint depth, GString *sink, c
         /* message/partial and anything else GMime models separately */
         g_autofree char *type = mime_type_of(obj);
 
-        record(w, reason, fname_from_part(obj), type, (const guchar *) "", 0);
+        record(w, reason, fname_from_part(obj), type, NULL, (const guchar *) "", 0);
     }
 }
 

@@ -24,7 +24,6 @@ typedef struct {
     VERDICT *v;
     guint   parts;              /* parts visited */
     guint   parts_skipped;      /* parts removed unread because of limits */
-    guint   infected_parts;     /* parts in which a scan found something */
     char   *av_error;           /* first scan failure, or NULL */
 } WALK;
 

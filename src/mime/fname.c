@@ -193,3 +193,39 @@ char   *fname_display(const char *name)
         g_string_append(s, "...");
     return g_string_free(s, FALSE);
 }
+
+/* fname_is_deceptive - does the name hide or reorder characters? */
+gboolean fname_is_deceptive(const char *name)
+{
+    const char *p;
+
+    if (name == NULL || !g_utf8_validate(name, -1, NULL))
+        return FALSE;
+    for (p = name; *p; p = g_utf8_next_char(p))
+        if (must_escape(g_utf8_get_char(p)))
+            return TRUE;
+    return FALSE;
+}
+
+/* fname_extension - lower-case last extension, Windows' way */
+char   *fname_extension(const char *name)
+{
+    g_autofree char *copy = NULL;
+    const char *dot, *base;
+    gsize   n;
+
+    if (name == NULL)
+        return NULL;
+    copy = g_strdup(name);
+    /* Windows drops trailing dots and spaces: "a.exe. " runs as a.exe. */
+    for (n = strlen(copy); n > 0 && (copy[n - 1] == '.' || copy[n - 1] == ' '); n--)
+        copy[n - 1] = '\0';
+    base = copy;
+    if (strrchr(base, '/'))
+        base = strrchr(base, '/') + 1;
+    if (strrchr(base, '\\'))
+        base = strrchr(base, '\\') + 1;
+    if ((dot = strrchr(base, '.')) == NULL || dot[1] == '\0')
+        return NULL;
+    return g_ascii_strdown(dot + 1, -1);
+}

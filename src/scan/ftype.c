@@ -1,6 +1,9 @@
 /* ftype - the true type of decoded bytes, from libmagic */
+#include <string.h>
+
 #include <magic.h>
 
+#include "mugai/fname.h"
 #include "mugai/ftype.h"
 
 struct ftype {
@@ -42,4 +45,102 @@ char   *ftype_detect(FTYPE *ft, const void *buf, gsize len)
         return g_strdup("application/x-empty");
     t = magic_buffer(ft->cookie, buf, MIN(len, FTYPE_MAX_PROBE_BYTES));
     return g_strdup(t ? t : "application/octet-stream");
+}
+
+/* Families of file names and types that belong together.  A declared
+ * type may sit in more than one family (Windows declares CSV files as
+ * application/vnd.ms-excel); types are globs. */
+typedef struct {
+    const char *const *exts;
+    const char *const *types;
+} FAMILY;
+
+#define LIST(...) (const char *const[]) {__VA_ARGS__, NULL}
+
+static const FAMILY families[] = {
+    {LIST("txt", "csv", "tsv", "log", "md", "ini", "cfg", "conf", "xml", "json", "htm", "html",
+          "ics", "vcf", "eml", "yaml", "yml"),
+     LIST("text/*", "application/csv", "application/json", "application/xml", "message/rfc822",
+          "application/vnd.ms-excel", "application/x-wine-extension-ini")},
+    {LIST("pdf"), LIST("application/pdf", "application/x-pdf")},
+    {LIST("jpg", "jpeg", "jpe", "jfif", "png", "gif", "bmp", "tif", "tiff", "webp", "heic", "heif",
+          "ico", "svg"),
+     LIST("image/*", "application/x-ms-bmp")},
+    {LIST("doc", "dot", "docx", "docm", "dotx", "dotm", "xls", "xlt", "xlsx", "xlsm", "xltx", "xltm",
+          "xlsb", "ppt", "pps", "pot", "pptx", "pptm", "ppsx", "ppsm", "rtf", "odt", "ods", "odp",
+          "odg", "vsd", "vsdx", "msg", "pub", "one"),
+     LIST("application/msword", "application/vnd.*", "application/zip", "application/x-ole-storage",
+          "application/cdfv2*", "application/cdf", "application/rtf", "text/rtf", "application/encrypted",
+          "application/x-zip-compressed")},
+    {LIST("zip", "7z", "rar", "lzh", "lha", "gz", "tgz", "tar", "bz2", "tbz", "xz", "txz", "cab", "zst"),
+     LIST("application/zip", "application/x-zip-compressed", "application/x-7z-compressed",
+          "application/x-rar*", "application/vnd.rar", "application/x-lzh-compressed", "application/x-lha",
+          "application/gzip", "application/x-gzip", "application/x-tar", "application/x-gtar",
+          "application/x-bzip2", "application/x-xz", "application/vnd.ms-cab-compressed",
+          "application/zstd", "application/x-compressed")},
+    {LIST("mp3", "wav", "m4a", "aac", "ogg", "flac", "mp4", "m4v", "mov", "avi", "wmv", "mpg", "mpeg",
+          "webm", "3gp"),
+     LIST("audio/*", "video/*")},
+    {LIST("exe", "dll", "com", "scr", "sys", "cpl", "ocx", "msi"),
+     LIST("application/x-dosexec", "application/vnd.microsoft.portable-executable",
+          "application/x-msdownload", "application/x-msi", "application/x-ms-installer")},
+};
+
+/* Types that say nothing about the content. */
+static const char *const generic_types[] = {
+    "application/octet-stream", "application/x-octet-stream", "application/unknown",
+    "application/x-unknown", "application/binary", "application/force-download",
+    "application/download", "application/x-empty", "inode/x-empty", "application/x-download",
+};
+
+/* in_list - lower-case s matches a glob of list */
+static gboolean in_list(const char *const *list, const char *s)
+{
+    gsize   i;
+
+    for (i = 0; list[i]; i++)
+        if (g_pattern_match_simple(list[i], s))
+            return TRUE;
+    return FALSE;
+}
+
+/* family_mask - bit i set when family i holds the extension (ext) or the type */
+static guint family_mask(const char *s, gboolean ext)
+{
+    guint   mask = 0;
+    gsize   i;
+
+    for (i = 0; i < G_N_ELEMENTS(families); i++)
+        if (in_list(ext ? families[i].exts : families[i].types, s))
+            mask |= 1u << i;
+    return mask;
+}
+
+/* is_generic - a type that tells nothing */
+static gboolean is_generic(const char *t)
+{
+    gsize   i;
+
+    for (i = 0; i < G_N_ELEMENTS(generic_types); i++)
+        if (strcmp(t, generic_types[i]) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/* ftype_mismatch - do name, declared type and true type disagree? */
+gboolean ftype_mismatch(const char *filename, const char *declared, const char *detected)
+{
+    g_autofree char *ext = fname_extension(filename);
+    g_autofree char *decl = declared ? g_ascii_strdown(declared, -1) : NULL;
+    g_autofree char *det = detected ? g_ascii_strdown(detected, -1) : NULL;
+    guint   m_ext = ext ? family_mask(ext, TRUE) : 0;
+    guint   m_decl = decl && !is_generic(decl) ? family_mask(decl, FALSE) : 0;
+    guint   m_det = det && !is_generic(det) ? family_mask(det, FALSE) : 0;
+
+    if (fname_is_deceptive(filename))
+        return TRUE;
+    /* Each pair is compared only when both sides are known to a family. */
+    return (m_ext && m_det && !(m_ext & m_det))
+        || (m_decl && m_det && !(m_decl & m_det))
+        || (m_ext && m_decl && !(m_ext & m_decl));
 }
