@@ -5,7 +5,8 @@
  * Process layout (see docs/milter.md):
  *   supervisor  this process: loads the configuration and the ClamAV engine,
  *               forks the workers and the front, restarts whichever dies,
- *               reloads on SIGHUP, drains on SIGTERM;
+ *               reloads on SIGHUP and when the signature directory
+ *               changes ([clamav] reload_interval), drains on SIGTERM;
  *   workers     [milter] workers processes running the engine (worker.c);
  *   front       one process running libmilter's threads (mfilter.c).
  * Only the supervisor forks, and it has no threads, so no fork happens
@@ -54,7 +55,7 @@ typedef struct {
     gint64  last_crash;             /* monotonic time of the last fast death */
 } SUPER;
 
-static volatile sig_atomic_t got_chld, got_hup, got_term;
+static volatile sig_atomic_t got_chld, got_hup, got_term, got_alrm;
 
 static void on_signal(int sig)
 {
@@ -62,6 +63,8 @@ static void on_signal(int sig)
         got_chld = 1;
     else if (sig == SIGHUP)
         got_hup = 1;
+    else if (sig == SIGALRM)
+        got_alrm = 1;
     else
         got_term = 1;
 }
@@ -171,6 +174,7 @@ static void child_signals(void)
 
     signal(SIGCHLD, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
+    signal(SIGALRM, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     sigemptyset(&none);
@@ -253,11 +257,16 @@ static void reap(SUPER *s, gboolean stopping)
     }
 }
 
-/* reload - new configuration and engine; old workers finish and are replaced */
-static void reload(SUPER *s)
+/* reload - a new engine (and, on SIGHUP, a new configuration); the old
+ * workers finish the message in hand and exit, new ones take the socket.
+ * The old engine lives on in the old workers (copy-on-write) until their
+ * last scan ends; while the new one compiles the workers keep scanning
+ * with the old, so no mail waits and none passes unscanned.  Memory: the
+ * supervisor holds two engines while compiling.  On failure nothing changes. */
+static void reload(SUPER *s, gboolean reread_conf, const char *why)
 {
     GError *err = NULL;
-    MUGAI_CONF *conf = load(s->conf_path, TRUE, &err);
+    MUGAI_CONF *conf = reread_conf ? load(s->conf_path, TRUE, &err) : s->conf;
     ENGINE *eng;
     guint   i;
 
@@ -267,20 +276,31 @@ static void reload(SUPER *s)
         return;
     }
     if ((eng = engine_new(conf, NULL, &err)) == NULL) {
-        msg_warn("reload: %s; keeping the running configuration", err->message);
+        msg_warn("reload (%s): %s; keeping the running engine", why, err->message);
         g_error_free(err);
-        conf_free(conf);
+        if (conf != s->conf)
+            conf_free(conf);
         return;
     }
     engine_free(s->eng);
-    conf_free(s->conf);
+    if (conf != s->conf)
+        conf_free(s->conf);
     s->conf = conf;
     s->eng = eng;
     for (i = 0; i < s->workers->len; i++)
         kill(g_array_index(s->workers, pid_t, i), SIGTERM);
     g_array_set_size(s->workers, 0);    /* reaped later; replaced now */
-    msg_info("reloaded %s: %u signatures; workers replaced (the front keeps its socket)",
-             s->conf_path, engine_av_signatures(eng));
+    msg_info("reloaded (%s): %u signatures; workers replaced (the front keeps its socket)",
+             why, engine_av_signatures(eng));
+}
+
+/* check_signatures - the periodic look at the signature directory */
+static void check_signatures(SUPER *s)
+{
+    if (engine_signatures_changed(s->eng))
+        reload(s, FALSE, "signature database changed");
+    if (s->conf->av_reload_interval > 0)
+        alarm((unsigned) s->conf->av_reload_interval);
 }
 
 /* write_pidfile - our pid, or fatal */
@@ -341,7 +361,9 @@ int     main(int argc, char **argv)
     sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGALRM, &sa, NULL);
     sigemptyset(&block);
+    sigaddset(&block, SIGALRM);
     sigaddset(&block, SIGCHLD);
     sigaddset(&block, SIGHUP);
     sigaddset(&block, SIGTERM);
@@ -352,11 +374,18 @@ int     main(int argc, char **argv)
              engine_av_signatures(s.eng), s.conf->milter_workers, s.conf->milter_socket);
     reap(&s, FALSE);                    /* spawns the workers */
     spawn_front(&s);
+    if (s.conf->av_reload_interval > 0)
+        alarm((unsigned) s.conf->av_reload_interval);
     while (!got_term) {
         sigsuspend(&old);
         if (got_hup) {
             got_hup = 0;
-            reload(&s);
+            reload(&s, TRUE, s.conf_path);
+            alarm(s.conf->av_reload_interval > 0 ? (unsigned) s.conf->av_reload_interval : 0);
+        }
+        if (got_alrm) {
+            got_alrm = 0;
+            check_signatures(&s);
         }
         if (got_chld || got_term) {
             got_chld = 0;

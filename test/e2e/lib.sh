@@ -56,7 +56,8 @@ e2e_start() {
     chown postfix "$E2E/pf/data"
     cat > "$E2E/mugai.conf" <<CONF
 [clamav]
-database = $PWD/fixtures/sigs
+database = ${E2E_SIGS:-$PWD/fixtures/sigs}
+${E2E_CLAMAV_EXTRA:-}
 [quarantine]
 directory = $E2E/quarantine
 release_relay = 127.0.0.1:$P_RELEASE
@@ -71,6 +72,7 @@ spool_directory = $E2E/spool
 spool_memory = 64K
 workers = 2
 timeout = ${E2E_TIMEOUT:-60}
+${E2E_CONF_EXTRA:-}
 CONF
     cat > "$E2E/pf/etc/main.cf" <<CONF
 compatibility_level = 3.6
