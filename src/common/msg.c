@@ -35,7 +35,7 @@ void msg_set_verbose(gboolean verbose)
 }
 
 /* msg_vprintf - write one diagnostic line */
-static void msg_vprintf(int level, const char *tag, const char *fmt, va_list ap)
+static void G_GNUC_PRINTF(3, 0) msg_vprintf(int level, const char *tag, const char *fmt, va_list ap)
 {
     char buf[4096];
 

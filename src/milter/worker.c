@@ -3,12 +3,16 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "mugai/msg.h"
 #include "mugai/qstore.h"
 #include "wire.h"
 #include "worker.h"
+
+/* Free space under which a failed quarantine write is logged as a full disk. */
+#define WORKER_LOW_SPACE_BYTES (1024 * 1024)
 
 /* Seconds a worker waits for the front to send a whole request. */
 #define WORKER_READ_TIMEOUT 300
@@ -77,6 +81,15 @@ static gboolean hold(QSTORE **qs, const MUGAI_CONF *conf, const WREQ *rq, const 
     qstore_close(*qs);
     *qs = NULL;
 fail:
+    {
+        struct statvfs sv;
+
+        /* SQLite reports a full disk as an I/O error: say what it is. */
+        if (statvfs(conf->quar_directory, &sv) == 0
+            && (guint64) sv.f_bavail * sv.f_frsize < WORKER_LOW_SPACE_BYTES)
+            msg_warn("queue_id=%s quarantine file system is full (%" G_GUINT64_FORMAT " bytes free in %s)",
+                     rq->queue_id, (guint64) sv.f_bavail * sv.f_frsize, conf->quar_directory);
+    }
     msg_warn("queue_id=%s quarantine write failed: %s; answering tempfail", rq->queue_id, err->message);
     g_error_free(err);
     return FALSE;

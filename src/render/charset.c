@@ -90,10 +90,11 @@ const char *charset_canonical(const char *label)
 /* has_jis_escape - does the text switch into a JIS X 0208/0201 set? */
 static gboolean has_jis_escape(const char *in, gsize len)
 {
-    const char *p = in, *end = in + len;
+    const char *p = in, *end;
 
     if (len == 0)
         return FALSE;
+    end = in + len;             /* in may be NULL when len is 0 */
     while ((p = memchr(p, '\033', end - p)) != NULL && end - p >= 3) {
         if ((p[1] == '$' && (p[2] == 'B' || p[2] == '@')) || (p[1] == '(' && (p[2] == 'I' || p[2] == 'J')))
             return TRUE;
@@ -203,8 +204,11 @@ static gboolean decode_iconv(const char *in, gsize len, const char *charset, GSt
     }
     if (strcmp(charset, "UTF-8") == 0) {
         /* Fast path: copy valid runs, substitute invalid bytes. */
-        const char *p = in, *end = in + len, *stop;
+        const char *p = in, *end, *stop;
 
+        if (len == 0)
+            return TRUE;        /* in may be NULL */
+        end = in + len;
         while (p < end) {
             if (g_utf8_validate_len(p, end - p, &stop)) {
                 g_string_append_len(out, p, end - p);
