@@ -100,6 +100,11 @@ static GByteArray *normalize(const char *data, gsize len, gsize *hdr_len, guint 
     GByteArray *out = g_byte_array_sized_new((guint) len + 1);
     guint8 *o = out->data;
     gsize   i = 0, n = 0;
+    /* A file with CR-only line ends (old Mac mailers) has no LF at all; in
+     * any other message a bare CR in the header is not a line end (as in
+     * SMTP and Postfix), so it cannot start a header field or end the
+     * header section early. */
+    gboolean cr_lines = memchr(data, '\n', len) == NULL;
 
     *nuls = 0;
     *hdr_len = len;
@@ -108,9 +113,12 @@ static GByteArray *normalize(const char *data, gsize len, gsize *hdr_len, guint 
         guint8  c = (guint8) data[i];
 
         if (c == '\r') {
-            c = '\n';
-            if (i + 1 < len && data[i + 1] == '\n')
+            if (i + 1 < len && data[i + 1] == '\n') {
+                c = '\n';
                 i++;
+            } else {
+                c = cr_lines ? '\n' : ' ';
+            }
         }
         if (c == '\0') {
             c = ' ';
