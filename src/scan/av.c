@@ -376,7 +376,8 @@ gboolean av_engine_changed(AV_ENGINE *av)
 /* found - a signature name: a virus, or a limit that stopped the scan */
 static AV_RESULT found(const char *name, char **virus)
 {
-    *virus = g_strdup(name && *name ? name : "unknown");
+    /* libclamav 1.4 reports some limit alerts without a name. */
+    *virus = g_strdup(name && *name ? name : AV_LIMITS_PREFIX " (unnamed)");
     return g_str_has_prefix(*virus, AV_LIMITS_PREFIX) ? AV_INCOMPLETE : AV_INFECTED;
 }
 

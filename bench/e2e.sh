@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# e2e.sh - end-to-end benchmark through a private Postfix on loopback.
+#
+#   sudo bash bench/e2e.sh [MESSAGES_PER_ROUND] [ROUNDS]    (defaults 1000 3)
+#
+# Three set-ups, interleaved round by round in the same run so that the
+# machine's mood affects all alike:
+#   postfix    Postfix alone (no milter): the baseline
+#   mugai      mugai-milter (libclamav in the process)
+#   mimedefang MIMEDefang 3 (Debian package) with a filter doing the same job:
+#              HTML rendered to text (HTML::FormatText), plain text kept,
+#              every attachment dropped, one text/plain part out, and the
+#              message scanned by clamd (its usual set-up) with the same
+#              signatures.
+# Each round sends MESSAGES_PER_ROUND messages of a realistic mix over 20
+# SMTP sessions and times until the last one reaches the sink.  CPU time is
+# read from the processes' own accounting (/proc/PID/stat, children waited
+# for included): mugai's supervisor, front and workers; MIMEDefang's
+# multiplexor, milter, Perl workers and clamd.  Peak memory: the sum of
+# VmHWM over those processes.  Then: peak RSS of mugai-milter with 50
+# concurrent messages, and for one 100 MB message.
+# Prints a table and the ratios; needs root, postfix, swaks, mimedefang,
+# clamav-daemon, libhtml-format-perl.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-1000}
+ROUNDS=${2:-3}
+MILTER_BIN=${MILTER_BIN:-build/src/mugai-milter}
+. test/e2e/lib.sh
+e2e_skip_unless_root
+for p in mimedefang mimedefang-multiplexor clamd; do
+    command -v $p >/dev/null || { echo "needs $p (apt-get install mimedefang clamav-daemon libhtml-format-perl)"; exit 1; }
+done
+E2E_MAX_MESSAGE=200M e2e_start "$MILTER_BIN" build/src/mugai
+sed -i "s/^spool_memory = 64K$/spool_memory = 1M/; s/^workers = 2$/workers = ${MUGAI_WORKERS:-4}/" "$E2E/mugai.conf"
+postconf -c "$E2E/pf/etc" -e message_size_limit=262144000
+milter_stop; milter_start
+P_MD=$(free_port)
+
+# --- MIMEDefang with clamd -------------------------------------------------
+mkdir -p "$E2E/md/spool" "$E2E/md/quarantine"
+MDUSER=defang               # made by the Debian package; MIMEDefang refuses root
+chown -R "$MDUSER" "$E2E/md"
+cat > "$E2E/clamd.conf" <<CONF
+LocalSocket $E2E/clamd.sock
+DatabaseDirectory $PWD/fixtures/sigs
+Foreground yes
+LogFile $E2E/clamd.log
+TemporaryDirectory $E2E
+StreamMaxLength 200M
+CONF
+clamd -c "$E2E/clamd.conf" >/dev/null 2>&1 & CLAMD_PID=$!
+MX_PID= MD_PID=
+trap 'kill $MD_PID $MX_PID $CLAMD_PID 2>/dev/null; e2e_stop' EXIT
+cat > "$E2E/md/filter" <<FILTER
+# mimedefang-filter for the benchmark: the same job as mugai's default.
+use HTML::FormatText;
+use MIME::Entity;
+\$ClamdSock = '$E2E/clamd.sock';
+\$AdminAddress = 'postmaster\@localhost';
+\$DaemonAddress = 'mimedefang\@localhost';
+our (@Texts, \$Virus, \$Dropped);
+sub filter_begin {
+    my (\$entity) = @_;
+    @Texts = (); \$Virus = ''; \$Dropped = 0;
+    my (\$code, \$category, \$action) = message_contains_virus_clamd();
+    \$Virus = \$VirusName if \$category eq 'virus';
+}
+sub filter {
+    my (\$entity, \$fname, \$ext, \$type) = @_;
+    my \$body = \$entity->bodyhandle ? \$entity->bodyhandle->as_string : '';
+    if (\$type eq 'text/plain' && \$fname eq '') {
+        push @Texts, \$body;
+    } elsif (\$type eq 'text/html' && \$fname eq '') {
+        push @Texts, HTML::FormatText->format_string(\$body, leftmargin => 0, rightmargin => 78);
+    } else {
+        \$Dropped++;
+    }
+    return action_drop();
+}
+sub filter_end {
+    my (\$entity) = @_;
+    my \$notice = "[sanitized] attachments removed: \$Dropped" . (\$Virus ? "; virus: \$Virus" : '') . "\n\n";
+    my \$text = \$Virus ? '' : join("\n", @Texts);
+    replace_entire_message(MIME::Entity->build(Type => 'text/plain', Charset => 'utf-8',
+        Encoding => 'quoted-printable', Data => [\$notice . \$text]));
+}
+1;
+FILTER
+cat > "$E2E/md/mimedefang.pl" <<WRAP
+#!/bin/sh
+exec /usr/bin/mimedefang.pl -f $E2E/md/filter "\$@"
+WRAP
+chmod 755 "$E2E/md/mimedefang.pl"
+chown -R "$MDUSER" "$E2E/md"
+for i in $(seq 1 100); do [ -S "$E2E/clamd.sock" ] && break; sleep 0.1; done
+mimedefang-multiplexor -D -U "$MDUSER" -z "$E2E/md/spool" -s "$E2E/md/mx.sock" -f "$E2E/md/mimedefang.pl" \
+    -m 2 -x 4 -r 500 -q 100 -Q 60 >"$E2E/md/mx.log" 2>&1 & MX_PID=$!
+for i in $(seq 1 100); do [ -S "$E2E/md/mx.sock" ] && break; sleep 0.1; done
+mimedefang -D -U "$MDUSER" -z "$E2E/md/spool" -m "$E2E/md/mx.sock" -p "inet:$P_MD@127.0.0.1" \
+    >"$E2E/md/md.log" 2>&1 & MD_PID=$!
+wait_port "$P_MD" || { echo "MIMEDefang did not start"; cat "$E2E/md/"*.log; exit 1; }
+
+# --- measurement helpers ----------------------------------------------------
+mugai_pids() { grep -l -- "[${E2E:0:1}]${E2E:1}/mugai.conf" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3; }
+md_pids() { echo "$MD_PID $MX_PID $CLAMD_PID"; pgrep -P "$MX_PID"; }
+# cpu_ticks PIDS - utime+stime+cutime+cstime summed (clock ticks)
+cpu_ticks() {
+    local p t=0
+    for p in "$@"; do
+        [ -r "/proc/$p/stat" ] || continue
+        t=$((t + $(sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13 + $14 + $15}')))
+    done
+    echo $t
+}
+# hwm_kb PIDS - sum of peak resident sizes
+hwm_kb() { local p t=0; for p in "$@"; do t=$((t + $(awk '/^VmHWM/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0))); done; echo $t; }
+use() {
+    case $1 in
+    postfix) postconf -c "$E2E/pf/etc" -e 'smtpd_milters=' ;;
+    mugai) postconf -c "$E2E/pf/etc" -e "smtpd_milters=inet:127.0.0.1:$P_MILTER" ;;
+    mimedefang) postconf -c "$E2E/pf/etc" -e "smtpd_milters=inet:127.0.0.1:$P_MD" ;;
+    esac
+    postfix -c "$E2E/pf/etc" reload >/dev/null 2>&1
+    sleep 2
+}
+mix=(ja-outlook-nec ja-gmail-split ja-thunderbird-sjis iso-2022-jp html-newsletter html-newsletter
+     shift-jis-html-meta alternative-plain related-inline-images attachment-names true-type
+     policy-macro policy-nested policy-ja-members virus-eicar forwarded-rfc822)
+files=(); for m in "${mix[@]}"; do files+=("fixtures/msg/$m.eml"); done
+
+declare -A secs cpu
+for s in postfix mugai mimedefang; do secs[$s]=0; cpu[$s]=0; done
+# A warm-up round for each, not counted.
+for s in postfix mugai mimedefang; do
+    use $s; n0=$(sink_count)
+    LOADGEN_ID_BASE=9000000 python3 test/e2e/loadgen.py "$P_SMTPD" 100 10 "${files[@]}" >/dev/null
+    wait_sink $((n0 + 100))
+done
+for r in $(seq 1 "$ROUNDS"); do
+    for s in postfix mugai mimedefang; do
+        use $s
+        case $s in mugai) pids=$(mugai_pids) ;; mimedefang) pids=$(md_pids) ;; *) pids= ;; esac
+        c0=$(cpu_ticks $pids)
+        n0=$(sink_count)
+        t0=$(date +%s.%N)
+        LOADGEN_ID_BASE=$((r * 1000000)) python3 test/e2e/loadgen.py "$P_SMTPD" "$N" 20 "${files[@]}" >"$E2E/round.out"
+        # Wait for what was accepted (a peer may refuse some, e.g. viruses).
+        acc=$(sed -n 's/.*accepted=\([0-9]*\).*/\1/p' "$E2E/round.out")
+        for i in $(seq 1 600); do [ "$(sink_count)" -ge $((n0 + acc)) ] && break; sleep 0.05; done
+        t1=$(date +%s.%N)
+        case $s in mugai) pids=$(mugai_pids) ;; mimedefang) pids=$(md_pids) ;; *) pids= ;; esac
+        c1=$(cpu_ticks $pids)
+        got=$(( $(sink_count) - n0 ))
+        secs[$s]=$(echo "${secs[$s]} + ($t1 - $t0) * $N / $got" | bc -l)
+        cpu[$s]=$((cpu[$s] + c1 - c0))
+        printf 'round %d %-10s %5d/%d relayed in %6.2f s  (%s)\n' "$r" "$s" "$got" "$N" "$(echo "$t1 - $t0" | bc)" "$(tail -1 "$E2E/round.out")"
+    done
+done
+hz=$(getconf CLK_TCK)
+total=$((N * ROUNDS))
+echo
+echo "machine: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), Postfix $(postconf -h mail_version)"
+echo "messages: $total per set-up ($ROUNDS rounds of $N, 20 sessions, ${#mix[@]}-message mix)"
+printf '| set-up | msg/s | vs Postfix alone | milter CPU ms/msg | vs MIMEDefang |\n| --- | --- | --- | --- | --- |\n'
+base=$(echo "$total / ${secs[postfix]}" | bc -l)
+mdcpu=$(echo "${cpu[mimedefang]} * 1000 / $hz / $total" | bc -l)
+for s in postfix mugai mimedefang; do
+    rate=$(echo "$total / ${secs[$s]}" | bc -l)
+    ms=$(echo "${cpu[$s]} * 1000 / $hz / $total" | bc -l)
+    if [ $s = postfix ]; then cpus='-'; vs='-'; else cpus=$(printf '%.2f' "$ms"); vs=$(printf '%.2f' "$(echo "$ms / $mdcpu" | bc -l)"); fi
+    printf '| %s | %.0f | %.0f %% | %s | %s |\n' "$s" "$rate" "$(echo "100 * $rate / $base" | bc -l)" "$cpus" "$vs"
+done
+echo "peak memory (sum of VmHWM): mugai $(( $(hwm_kb $(mugai_pids)) / 1024 )) MB over $(mugai_pids | wc -w) processes; MIMEDefang $(( $(hwm_kb $(md_pids)) / 1024 )) MB over $(md_pids | wc -w) processes (clamd included)"
+
+# --- memory: 50 concurrent messages, then one 100 MB message ---------------
+use mugai
+milter_stop; milter_start
+n0=$(sink_count)
+LOADGEN_ID_BASE=8000000 python3 test/e2e/loadgen.py "$P_SMTPD" 500 50 "${files[@]}" >/dev/null
+wait_sink $((n0 + 500))
+echo "mugai-milter, 50 concurrent sessions (500 messages): peak RSS $(( $(hwm_kb $(mugai_pids)) / 1024 )) MB summed over $(mugai_pids | wc -w) processes; largest single process $(( $(for p in $(mugai_pids); do awk '/^VmHWM/ {print $2}' /proc/$p/status; done | sort -n | tail -1) / 1024 )) MB"
+python3 - "$E2E/big.eml" <<'PY'
+import base64, os, sys
+with open(sys.argv[1], 'wb') as f:
+    f.write(b'From: a@example.net\r\nTo: b@example.lg.jp\r\nSubject: 100 MB\r\nMIME-Version: 1.0\r\n'
+            b'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nbig one\r\n'
+            b'--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="big.bin"\r\n'
+            b'Content-Transfer-Encoding: base64\r\n\r\n')
+    raw = os.urandom(57 * 1024)
+    line = base64.encodebytes(raw).replace(b'\n', b'\r\n')
+    for _ in range(int(100 * 1024 * 1024 / len(line))):
+        f.write(line)
+    f.write(b'--b--\r\n')
+PY
+milter_stop; milter_start
+before=$(hwm_kb $(mugai_pids))
+n0=$(sink_count)
+t0=$(date +%s.%N)
+send "$E2E/big.eml" >/dev/null 2>&1
+wait_sink $((n0 + 1))
+t1=$(date +%s.%N)
+front=$(sed -n 's/^mugai-milter\[\([0-9]*\)\]: listening on.*/\1/p' "$E2E/milter.log" | tail -1)
+echo "one $(( $(stat -c %s "$E2E/big.eml") / 1048576 )) MB message: relayed in $(printf '%.1f' "$(echo "$t1 - $t0" | bc)") s; peak RSS front $(( $(awk '/^VmHWM/ {print $2}' /proc/$front/status) / 1024 )) MB (spooled to disk), largest worker $(( $(for p in $(mugai_pids); do [ "$p" = "$front" ] || [ "$p" = "$MILTER_PID" ] || awk '/^VmHWM/ {print $2}' /proc/$p/status; done | sort -n | tail -1) / 1024 )) MB, all processes $(( $(hwm_kb $(mugai_pids)) / 1024 )) MB (idle before: $((before / 1024)) MB)"
