@@ -104,7 +104,7 @@ static GByteArray *normalize(const char *data, gsize len, gsize *hdr_len, guint 
      * any other message a bare CR in the header is not a line end (as in
      * SMTP and Postfix), so it cannot start a header field or end the
      * header section early. */
-    gboolean cr_lines = memchr(data, '\n', len) == NULL;
+    gboolean cr_lines = len > 0 && memchr(data, '\n', len) == NULL;
 
     *nuls = 0;
     *hdr_len = len;
@@ -145,6 +145,10 @@ static GByteArray *normalize(const char *data, gsize len, gsize *hdr_len, guint 
         o[n++] = '\n';
         i += (i + 1 < len && data[i + 1] == '\n') ? 2 : 1;
     }
+    /* An unterminated last line (the header's, in a message that is all
+     * header) would leave GMime without a header section at all. */
+    if (n > 0 && o[n - 1] != '\n')
+        o[n++] = '\n';         /* the buffer holds len + 1 */
     g_byte_array_set_size(out, (guint) n);
     return out;
 }
