@@ -122,8 +122,14 @@ gboolean outcheck_run(const char *out, gsize out_len, const char *orig, gsize or
         const char *hend = memmem(out, out_len, "\n\n", 2);
         gsize   hlen = hend ? (gsize) (hend - out) : out_len;
 
-        if (memmem(out, hlen, "Content-Disposition", 19) || memmem(out, hlen, "filename=", 9)
-            || memmem(out, hlen, "name=", 5))
+        g_autofree char *hdr = g_ascii_strdown(out, (gssize) hlen);
+        const char *ct = strstr(hdr, "\ncontent-type:");
+        const char *ct_end = ct ? strstr(ct + 1, "\n") : NULL;
+
+        /* A Content-Disposition field, or a name on the Content-Type;
+         * "name=" inside, say, a preserved From display name is not one. */
+        if (g_str_has_prefix(hdr, "content-disposition:") || strstr(hdr, "\ncontent-disposition:")
+            || (ct && ct_end && g_strstr_len(ct, ct_end - ct, "name=")))
             g_string_append(why, "output header names a file or disposition; ");
     }
     if (m == NULL || (body = g_mime_message_get_mime_part(m)) == NULL) {
