@@ -4,25 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mugai/fdio.h"
 #include "wire.h"
-
-/* write_all - the whole buffer, across short writes and EINTR */
-static gboolean write_all(int fd, const void *buf, gsize len)
-{
-    const char *p = buf;
-
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return FALSE;
-        p += n;
-        len -= (gsize) n;
-    }
-    return TRUE;
-}
 
 /* wire_put_begin - the head of a record */
 gboolean wire_put_begin(int fd, char tag, gsize len)
@@ -34,19 +17,19 @@ gboolean wire_put_begin(int fd, char tag, gsize len)
         return FALSE;
     head[0] = tag;
     memcpy(head + 1, &n, sizeof(n));
-    return write_all(fd, head, sizeof(head));
+    return fd_write_all(fd, head, sizeof(head));
 }
 
 /* wire_write - raw bytes */
 gboolean wire_write(int fd, const void *data, gsize len)
 {
-    return write_all(fd, data, len);
+    return fd_write_all(fd, data, len);
 }
 
 /* wire_put - write one record */
 gboolean wire_put(int fd, char tag, const void *data, gsize len)
 {
-    return wire_put_begin(fd, tag, len) && write_all(fd, data, len);
+    return wire_put_begin(fd, tag, len) && fd_write_all(fd, data, len);
 }
 
 /* wire_put_str - a string record; NULL sends nothing */

@@ -11,6 +11,7 @@
 #include <clamav.h>
 
 #include "mugai/av.h"
+#include "mugai/fdio.h"
 #include "mugai/msg.h"
 
 /* INSTREAM chunk size sent to clamd. */
@@ -137,24 +138,6 @@ fail:
     return -1;
 }
 
-/* write_all - whole buffer, or FALSE */
-static gboolean write_all(int fd, const void *buf, gsize len)
-{
-    const char *p = buf;
-
-    while (len > 0) {
-        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return FALSE;
-        p += n;
-        len -= (gsize) n;
-    }
-    return TRUE;
-}
-
 /* clamd_reply - read a NUL-terminated reply (transfer full), or NULL */
 static char *clamd_reply(int fd)
 {
@@ -187,21 +170,21 @@ static char *clamd_command(const AV_ENGINE *av, const char *cmd, const void *buf
 
     if (fd < 0)
         return NULL;
-    if (!write_all(fd, cmd, strlen(cmd) + 1))
+    if (!fd_write_all(fd, cmd, strlen(cmd) + 1))
         goto io;
     if (buf != NULL) {
         do {
             guint32 n = (guint32) MIN(len - off, AV_CLAMD_CHUNK);
             guint32 be = GUINT32_TO_BE(n);
 
-            if (!write_all(fd, &be, 4) || (n && !write_all(fd, (const char *) buf + off, n)))
+            if (!fd_write_all(fd, &be, 4) || (n && !fd_write_all(fd, (const char *) buf + off, n)))
                 goto io;
             off += n;
         } while (off < len);
         if (len > 0) {
             guint32 zero = 0;
 
-            if (!write_all(fd, &zero, 4))
+            if (!fd_write_all(fd, &zero, 4))
                 goto io;
         }
     }
