@@ -22,6 +22,10 @@ void    ftype_free(FTYPE *ft);
 /* ftype_detect - MIME type of the bytes, e.g. "application/pdf"; never NULL (transfer full) */
 char   *ftype_detect(FTYPE *ft, const void *buf, gsize len);
 
+/* ftype_in - does type (any case) match one of the lower-case globs
+ * (NULL-terminated)?  FALSE for a NULL type */
+gboolean ftype_in(const char *const *globs, const char *type);
+
 /* ftype_mismatch - do the file name's extension, the declared type and the
  * true type belong to different families (text, PDF, image, Office,
  * archive, media, Windows executable)?  Each pair is compared when both

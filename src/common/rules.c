@@ -4,6 +4,7 @@
 
 #include "mugai/conf.h"
 #include "mugai/fname.h"
+#include "mugai/ftype.h"
 #include "mugai/rules.h"
 
 /* Executable and script types, as libmagic names them. */
@@ -302,21 +303,6 @@ GPtrArray *rules_defaults(void)
     return rules;
 }
 
-/* type_matches - type against lower-case globs */
-static gboolean type_matches(char **globs, const char *type)
-{
-    g_autofree char *t = NULL;
-    gsize   i;
-
-    if (type == NULL)
-        return FALSE;
-    t = g_ascii_strdown(type, -1);
-    for (i = 0; globs[i]; i++)
-        if (g_pattern_match_simple(globs[i], t))
-            return TRUE;
-    return FALSE;
-}
-
 /* ext_matches - the file name's extension is one of exts */
 static gboolean ext_matches(char **exts, const char *filename)
 {
@@ -335,7 +321,7 @@ static gboolean member_matches(const RULE *r, const CONTAINER_INFO *ci)
     for (i = 0; i < ci->members->len; i++) {
         const CONTAINER_MEMBER *m = g_ptr_array_index(ci->members, i);
 
-        if ((r->member_type && type_matches(r->member_type, m->type))
+        if ((r->member_type && ftype_in((const char *const *) r->member_type, m->type))
             || (r->member_extension && ext_matches(r->member_extension, m->path)))
             return TRUE;
     }
@@ -353,8 +339,8 @@ static gboolean rule_holds(const RULE *r, const RULE_FACTS *f)
 {
     const CONTAINER_INFO *ci = f->contents;
 
-    return (r->type == NULL || type_matches(r->type, f->detected_type))
-        && (r->declared == NULL || type_matches(r->declared, f->declared_type))
+    return (r->type == NULL || ftype_in((const char *const *) r->type, f->detected_type))
+        && (r->declared == NULL || ftype_in((const char *const *) r->declared, f->declared_type))
         && (r->extension == NULL || ext_matches(r->extension, f->filename))
         && (r->min_size < 0 || f->size >= r->min_size)
         && (r->max_size < 0 || f->size <= r->max_size)

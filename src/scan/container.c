@@ -11,7 +11,7 @@
 /* Read size for member data. */
 #define CONTAINER_READ_CHUNK (16 * 1024)
 
-/* True types libarchive reads as archives (exact, or prefix when ending in '*'). */
+/* True types libarchive reads as archives (lower-case globs, for ftype_in()). */
 static const char *const archive_types[] = {
     "application/zip", "application/x-zip-compressed", "application/x-7z-compressed",
     "application/x-rar", "application/vnd.rar", "application/x-rar-compressed",
@@ -20,21 +20,21 @@ static const char *const archive_types[] = {
     "application/x-iso9660-image", "application/java-archive", "application/x-xar",
     "application/vnd.openxmlformats-officedocument.*", "application/vnd.ms-word.*",
     "application/vnd.ms-excel.*", "application/vnd.ms-powerpoint.*",
-    "application/vnd.oasis.opendocument.*", "application/epub+zip",
+    "application/vnd.oasis.opendocument.*", "application/epub+zip", NULL,
 };
 
 /* Single-stream compressors: read with libarchive's "raw" format too. */
 static const char *const stream_types[] = {
     "application/gzip", "application/x-gzip", "application/x-bzip2", "application/x-xz",
-    "application/x-lzip", "application/x-lzma", "application/zstd", "application/x-compress",
+    "application/x-lzip", "application/x-lzma", "application/zstd", "application/x-compress", NULL,
 };
 
 /* OLE2 compound files (legacy Office, encrypted OOXML). */
 static const char *const ole_types[] = {
-    "application/x-ole-storage", "application/CDFV2", "application/CDFV2-encrypted",
-    "application/CDF", "application/msword", "application/vnd.ms-excel",
+    "application/x-ole-storage", "application/cdfv2", "application/cdfv2-encrypted",
+    "application/cdf", "application/msword", "application/vnd.ms-excel",
     "application/vnd.ms-powerpoint", "application/vnd.ms-office", "application/vnd.ms-outlook",
-    "application/encrypted",
+    "application/encrypted", NULL,
 };
 
 typedef struct {
@@ -48,28 +48,11 @@ typedef struct {
 static void inspect_any(INSPECT *in, const void *data, gsize len, const char *type,
                         const char *prefix, guint depth);
 
-/* type_in - type matches one of the list (a trailing '*' matches any rest) */
-static gboolean type_in(const char *type, const char *const *list, gsize n)
-{
-    gsize   i;
-
-    for (i = 0; i < n; i++) {
-        gsize   l = strlen(list[i]);
-
-        if (list[i][l - 1] == '*' ? g_ascii_strncasecmp(type, list[i], l - 1) == 0
-            : g_ascii_strcasecmp(type, list[i]) == 0)
-            return TRUE;
-    }
-    return FALSE;
-}
-
 /* container_wants - is the true type one we look into? */
 gboolean container_wants(const char *type)
 {
     return type != NULL
-        && (type_in(type, archive_types, G_N_ELEMENTS(archive_types))
-            || type_in(type, stream_types, G_N_ELEMENTS(stream_types))
-            || type_in(type, ole_types, G_N_ELEMENTS(ole_types)));
+        && (ftype_in(archive_types, type) || ftype_in(stream_types, type) || ftype_in(ole_types, type));
 }
 
 /* member_free - one member */
@@ -272,11 +255,10 @@ done:
 static void inspect_any(INSPECT *in, const void *data, gsize len, const char *type,
                         const char *prefix, guint depth)
 {
-    if (type_in(type, ole_types, G_N_ELEMENTS(ole_types)))
+    if (ftype_in(ole_types, type))
         inspect_ole(in, data, len);
     else
-        inspect_archive(in, data, len, type_in(type, stream_types, G_N_ELEMENTS(stream_types)),
-                        prefix, depth);
+        inspect_archive(in, data, len, ftype_in(stream_types, type), prefix, depth);
 }
 
 /* container_inspect - look into data of true type type */

@@ -93,13 +93,17 @@ static const char *const generic_types[] = {
     "application/download", "application/x-empty", "inode/x-empty", "application/x-download",
 };
 
-/* in_list - lower-case s matches a glob of list */
-static gboolean in_list(const char *const *list, const char *s)
+/* ftype_in - does the type, lower-cased, match a glob of the list? */
+gboolean ftype_in(const char *const *globs, const char *type)
 {
+    g_autofree char *t = NULL;
     gsize   i;
 
-    for (i = 0; list[i]; i++)
-        if (g_pattern_match_simple(list[i], s))
+    if (type == NULL)
+        return FALSE;
+    t = g_ascii_strdown(type, -1);
+    for (i = 0; globs[i]; i++)
+        if (g_pattern_match_simple(globs[i], t))
             return TRUE;
     return FALSE;
 }
@@ -111,7 +115,7 @@ static guint family_mask(const char *s, gboolean ext)
     gsize   i;
 
     for (i = 0; i < G_N_ELEMENTS(families); i++)
-        if (in_list(ext ? families[i].exts : families[i].types, s))
+        if (ftype_in(ext ? families[i].exts : families[i].types, s))
             mask |= 1u << i;
     return mask;
 }
