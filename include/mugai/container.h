@@ -55,6 +55,10 @@ gboolean container_wants(const char *type);
 CONTAINER_INFO *container_inspect(FTYPE *ft, const void *data, gsize len, const char *type,
                                   const CONTAINER_LIMITS *lim);
 
+/* container_incomplete - a limit stopped the inspection or the data could
+ * not be read to the end: what is inside is not known; FALSE for NULL */
+gboolean container_incomplete(const CONTAINER_INFO *ci);
+
 /* container_info_free - release; accepts NULL */
 void    container_info_free(CONTAINER_INFO *ci);
 

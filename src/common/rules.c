@@ -349,7 +349,7 @@ static gboolean rule_holds(const RULE *r, const RULE_FACTS *f)
         && tri_ok(r->macro, ci && ci->macro)
         && tri_ok(r->mismatch, f->mismatch)
         && tri_ok(r->archive, ci && ci->archive && !ci->document)
-        && tri_ok(r->incomplete, f->incomplete || (ci && (ci->incomplete || ci->damaged)))
+        && tri_ok(r->incomplete, f->incomplete || container_incomplete(ci))
         && ((r->member_type == NULL && r->member_extension == NULL) || member_matches(r, ci));
 }
 

@@ -15,6 +15,23 @@ static void add_string_or_null(JsonBuilder *b, const char *member, const char *v
         json_builder_add_null_value(b);
 }
 
+/* add_size - "member": n, or null when n is negative (not known) */
+static void add_size(JsonBuilder *b, const char *member, gint64 n)
+{
+    json_builder_set_member_name(b, member);
+    if (n >= 0)
+        json_builder_add_int_value(b, n);
+    else
+        json_builder_add_null_value(b);
+}
+
+/* add_bool - "member": true or false */
+static void add_bool(JsonBuilder *b, const char *member, gboolean v)
+{
+    json_builder_set_member_name(b, member);
+    json_builder_add_boolean_value(b, v);
+}
+
 /* add_members - "archive_members": [{path, type, size, encrypted}], or
  * null when the part is not an archive (an Office document's parts are
  * not listed) */
@@ -34,13 +51,8 @@ static void add_members(JsonBuilder *b, const CONTAINER_INFO *ci)
         json_builder_begin_object(b);
         add_string_or_null(b, "path", m->path);
         add_string_or_null(b, "type", m->type);
-        json_builder_set_member_name(b, "size");
-        if (m->size >= 0)
-            json_builder_add_int_value(b, m->size);
-        else
-            json_builder_add_null_value(b);
-        json_builder_set_member_name(b, "encrypted");
-        json_builder_add_boolean_value(b, m->encrypted);
+        add_size(b, "size", m->size);
+        add_bool(b, "encrypted", m->encrypted);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -53,26 +65,17 @@ static void add_attachment(JsonBuilder *b, const ATT_REC *a)
     add_string_or_null(b, "filename", a->filename);
     add_string_or_null(b, "declared_type", a->declared_type);
     add_string_or_null(b, "detected_type", a->detected_type);
-    json_builder_set_member_name(b, "size");
-    if (a->size >= 0)
-        json_builder_add_int_value(b, a->size);
-    else
-        json_builder_add_null_value(b);
+    add_size(b, "size", a->size);
     add_string_or_null(b, "sha256", a->sha256[0] ? a->sha256 : NULL);
     add_string_or_null(b, "source", a->source);
     add_string_or_null(b, "action", att_action_name(a));
     add_string_or_null(b, "rule", a->rule);
     add_string_or_null(b, "reason", a->reason);
     add_string_or_null(b, "virus", a->virus);
-    json_builder_set_member_name(b, "mismatch");
-    json_builder_add_boolean_value(b, a->mismatch);
-    json_builder_set_member_name(b, "encrypted");
-    json_builder_add_boolean_value(b, a->contents && a->contents->encrypted);
-    json_builder_set_member_name(b, "macro");
-    json_builder_add_boolean_value(b, a->contents && a->contents->macro);
-    json_builder_set_member_name(b, "inspection_incomplete");
-    json_builder_add_boolean_value(b, a->incomplete
-                                   || (a->contents && (a->contents->incomplete || a->contents->damaged)));
+    add_bool(b, "mismatch", a->mismatch);
+    add_bool(b, "encrypted", a->contents && a->contents->encrypted);
+    add_bool(b, "macro", a->contents && a->contents->macro);
+    add_bool(b, "inspection_incomplete", a->incomplete || container_incomplete(a->contents));
     add_members(b, a->contents);
     json_builder_end_object(b);
 }

@@ -206,18 +206,15 @@ void    verdict_attachment_counts(const VERDICT *v, guint *removed, guint *quara
 {
     guint   i;
 
-    *removed = *quarantined = *extracted = 0;
+    *quarantined = att_count(v, RULE_QUARANTINE);
+    *extracted = 0;
     for (i = 0; i < v->attachments->len; i++) {
         const ATT_REC *a = g_ptr_array_index(v->attachments, i);
-        const char *what = att_action_name(a);
 
-        if (strcmp(what, "quarantined") == 0)
-            (*quarantined)++;
-        else if (strcmp(what, "extracted") == 0)
+        if (a->action == RULE_EXTRACT_TEXT && !a->not_text)
             (*extracted)++;
-        else
-            (*removed)++;
     }
+    *removed = v->attachments->len - *quarantined - *extracted;
 }
 
 /* verdict_reasons - why the original is held, comma-separated (transfer full) */

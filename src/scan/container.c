@@ -63,6 +63,12 @@ static void member_free(CONTAINER_MEMBER *m)
     g_free(m);
 }
 
+/* container_incomplete - was the inspection cut short or the data unreadable? */
+gboolean container_incomplete(const CONTAINER_INFO *ci)
+{
+    return ci != NULL && (ci->incomplete || ci->damaged);
+}
+
 /* container_info_free - release; accepts NULL */
 void    container_info_free(CONTAINER_INFO *ci)
 {
