@@ -294,13 +294,19 @@ static void reload(SUPER *s, gboolean reread_conf, const char *why)
              why, engine_av_signatures(eng));
 }
 
+/* arm_check - the next look at the signature directory ([clamav]
+ * reload_interval seconds from now; 0 cancels it) */
+static void arm_check(const SUPER *s)
+{
+    alarm((unsigned) s->conf->av_reload_interval);
+}
+
 /* check_signatures - the periodic look at the signature directory */
 static void check_signatures(SUPER *s)
 {
     if (engine_signatures_changed(s->eng))
         reload(s, FALSE, "signature database changed");
-    if (s->conf->av_reload_interval > 0)
-        alarm((unsigned) s->conf->av_reload_interval);
+    arm_check(s);
 }
 
 /* write_pidfile - our pid, or fatal */
@@ -374,14 +380,13 @@ int     main(int argc, char **argv)
              engine_av_signatures(s.eng), s.conf->milter_workers, s.conf->milter_socket);
     reap(&s, FALSE);                    /* spawns the workers */
     spawn_front(&s);
-    if (s.conf->av_reload_interval > 0)
-        alarm((unsigned) s.conf->av_reload_interval);
+    arm_check(&s);
     while (!got_term) {
         sigsuspend(&old);
         if (got_hup) {
             got_hup = 0;
             reload(&s, TRUE, s.conf_path);
-            alarm(s.conf->av_reload_interval > 0 ? (unsigned) s.conf->av_reload_interval : 0);
+            arm_check(&s);
         }
         if (got_alrm) {
             got_alrm = 0;

@@ -267,19 +267,32 @@ static void inspect_any(INSPECT *in, const void *data, gsize len, const char *ty
         inspect_archive(in, data, len, ftype_in(stream_types, type), prefix, depth);
 }
 
+/* utf8_locale - a C.UTF-8 LC_CTYPE locale made once per process, or 0 */
+static locale_t utf8_locale(void)
+{
+    static gsize once;
+    static locale_t loc;
+
+    if (g_once_init_enter(&once)) {
+        loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t) 0);
+        g_once_init_leave(&once, 1);
+    }
+    return loc;
+}
+
 /* container_inspect - look into data of true type type */
 CONTAINER_INFO *container_inspect(FTYPE *ft, const void *data, gsize len, const char *type,
                                   const CONTAINER_LIMITS *lim)
 {
     CONTAINER_INFO *ci;
     INSPECT in = {0};
-    locale_t utf8, old = (locale_t) 0;
+    locale_t utf8 = utf8_locale(), old = (locale_t) 0;
 
     if (!container_wants(type))
         return NULL;
     /* libarchive converts names through the thread's locale: make it UTF-8
      * for the inspection, whatever the process runs in. */
-    if ((utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t) 0)) != (locale_t) 0)
+    if (utf8 != (locale_t) 0)
         old = uselocale(utf8);
     ci = g_new0(CONTAINER_INFO, 1);
     ci->members = g_ptr_array_new_with_free_func((GDestroyNotify) member_free);
@@ -288,9 +301,7 @@ CONTAINER_INFO *container_inspect(FTYPE *ft, const void *data, gsize len, const 
     in.ci = ci;
     in.bytes_left = lim->max_bytes;
     inspect_any(&in, data, len, type, "", 1);
-    if (utf8 != (locale_t) 0) {
+    if (utf8 != (locale_t) 0)
         uselocale(old);
-        freelocale(utf8);
-    }
     return ci;
 }
