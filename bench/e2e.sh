@@ -102,7 +102,6 @@ mimedefang -D -U "$MDUSER" -z "$E2E/md/spool" -m "$E2E/md/mx.sock" -p "inet:$P_M
 wait_port "$P_MD" || { echo "MIMEDefang did not start"; cat "$E2E/md/"*.log; exit 1; }
 
 # --- measurement helpers ----------------------------------------------------
-mugai_pids() { grep -l -- "[${E2E:0:1}]${E2E:1}/mugai.conf" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3; }
 md_pids() { echo "$MD_PID $MX_PID $CLAMD_PID"; pgrep -P "$MX_PID"; }
 # cpu_ticks PIDS - utime+stime+cutime+cstime summed (clock ticks)
 cpu_ticks() {
@@ -200,5 +199,5 @@ t0=$(date +%s.%N)
 send "$E2E/big.eml" >/dev/null 2>&1
 wait_sink $((n0 + 1))
 t1=$(date +%s.%N)
-front=$(sed -n 's/^mugai-milter\[\([0-9]*\)\]: listening on.*/\1/p' "$E2E/milter.log" | tail -1)
+front=$(front_pid)
 echo "one $(( $(stat -c %s "$E2E/big.eml") / 1048576 )) MB message: relayed in $(printf '%.1f' "$(echo "$t1 - $t0" | bc)") s; peak RSS front $(( $(awk '/^VmHWM/ {print $2}' /proc/$front/status) / 1024 )) MB (spooled to disk), largest worker $(( $(for p in $(mugai_pids); do [ "$p" = "$front" ] || [ "$p" = "$MILTER_PID" ] || awk '/^VmHWM/ {print $2}' /proc/$p/status; done | sort -n | tail -1) / 1024 )) MB, all processes $(( $(hwm_kb $(mugai_pids)) / 1024 )) MB (idle before: $((before / 1024)) MB)"

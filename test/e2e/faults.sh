@@ -21,17 +21,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-not() { ! "$@"; }
 # reply FILE - swaks' transcript of one submission (never fails)
 reply() { swaks --server 127.0.0.1 --port $P_SMTPD --from a@example.net --to b@example.lg.jp --data @"$1" 2>&1; }
 is_4xx() { grep -q '<\*\* *4[0-9][0-9]' <<<"$1"; }
 # unsanitized - sink files without X-Mugai-Status (the original passed)
 unsanitized() { grep -L '^X-Mugai-Status:' "$E2E"/sink/* 2>/dev/null; }
-mugai_pids() { grep -l -- "[${E2E:0:1}]${E2E:1}/mugai.conf" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3; }
 # workers - the supervisor's children except the libmilter front
 workers() {
     local p front
-    front=$(sed -n 's/^mugai-milter\[\([0-9]*\)\]: listening on.*/\1/p' "$E2E/milter.log" | tail -1)
+    front=$(front_pid)
     for p in $(mugai_pids); do
         [ "$p" != "$MILTER_PID" ] && [ "$p" != "$front" ] \
             && [ "$(ps -o ppid= -p "$p" | tr -d ' ')" = "$MILTER_PID" ] && echo "$p"

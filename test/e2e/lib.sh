@@ -187,3 +187,22 @@ newest_sink() { ls -t "$E2E/sink"/* | head -1; }
 body_of() { sed 's/\r$//' "$1" | sed '1,/^$/d'; }
 
 mq() { "$MUGAI_BIN" quarantine -c "$E2E/mugai.conf" "$@"; }
+
+# decoded SINK-FILE - the sanitized text, transfer decoding undone
+decoded() {
+    if grep -qi '^Content-Transfer-Encoding: base64' "$1"; then body_of "$1" | base64 -d
+    else body_of "$1"; fi
+}
+
+# has_header FIELD FILE - does the top-level header start a line with FIELD?
+has_header() { sed 's/\r$//' "$2" | sed '/^$/q' | grep -qi "^$1"; }
+
+# not COMMAND... - succeed when COMMAND fails
+not() { ! "$@"; }
+
+# mugai_pids - every process started with this test's configuration
+# ("[/]..." keeps grep from matching itself)
+mugai_pids() { grep -l -- "[${E2E:0:1}]${E2E:1}/mugai.conf" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3; }
+
+# front_pid - the libmilter front started last
+front_pid() { sed -n 's/^mugai-milter\[\([0-9]*\)\]: listening on.*/\1/p' "$E2E/milter.log" | tail -1; }

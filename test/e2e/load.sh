@@ -14,7 +14,6 @@ keep_headers = X-Load-Id" e2e_start "$1" "$2"
 sed -i 's/^workers = 2$/workers = 4/' "$E2E/mugai.conf"
 milter_stop; milter_start
 
-mugai_pids() { grep -l -- "[${E2E:0:1}]${E2E:1}/mugai.conf" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3; }
 # sample LABEL - total RSS (KB) and open descriptors of every mugai process
 sample() {
     local p rss=0 fds=0 n=0

@@ -12,11 +12,6 @@ cp fixtures/sigs/*.?db "$sigs/"
 E2E_SIGS=$sigs E2E_CLAMAV_EXTRA="reload_interval = 1" e2e_start "$1" "$2"
 trap 'e2e_stop; rm -rf "$sigs"' EXIT
 
-decoded() {
-    if grep -qi '^Content-Transfer-Encoding: base64' "$1"; then body_of "$1" | base64 -d
-    else body_of "$1"; fi
-}
-not() { ! "$@"; }
 held_count() { mq list --status held --json | grep -c '"id" :'; }
 # sink_with TEXT - the sink files whose sanitized text contains TEXT
 sink_with() { local f; for f in "$E2E"/sink/*; do decoded "$f" | grep -q -- "$1" && echo "$f"; done; }

@@ -7,13 +7,6 @@ e2e_skip_unless_root
 export MUGAI_TEST_HOOKS=1          # honoured only by a -Dtest_hooks=true build
 E2E_TIMEOUT=5 E2E_MAX_MESSAGE=1M e2e_start "$1" "$2"
 
-# decoded NEWEST-SINK-FILE - the sanitized text, transfer decoding undone
-decoded() {
-    if grep -qi '^Content-Transfer-Encoding: base64' "$1"; then body_of "$1" | base64 -d
-    else body_of "$1"; fi
-}
-has_header() { sed 's/\r$//' "$2" | sed '/^$/q' | grep -qi "^$1"; }
-not() { ! "$@"; }
 held_ids() { mq list --status held --json | sed -n 's/^ *"id" : "\(.*\)",$/\1/p'; }
 
 # 1. An HTML newsletter arrives as one text/plain part.
@@ -164,7 +157,7 @@ check "CLI worked during the load" test ! -s "$E2E/cli.out"
 check "every one of the 12 is sanitized" test "$(ls -t "$E2E"/sink/* | head -12 | xargs grep -L 'X-Mugai-Status: sanitized' | wc -l)" -eq 0
 
 # 13. The front killed: the MTA defers (4xx); the supervisor restarts it.
-front=$(sed -n 's/^mugai-milter\[\([0-9]*\)\]: listening on.*/\1/p' "$E2E/milter.log" | tail -1)
+front=$(front_pid)
 kill -KILL "$front"
 n0=$(sink_count)
 send fixtures/msg/html-newsletter.eml >/dev/null 2>&1
@@ -193,9 +186,7 @@ wait $sp
 check "in-flight message answered after SIGTERM" test $? -eq 0
 wait "$MILTER_PID"
 check "milter exited 0 after draining" test $? -eq 0
-# processes started with our config ("[/]..." keeps grep from matching itself)
-left() { grep -l -- "[${E2E:0:1}]${E2E:1}/mugai.conf" /proc/[0-9]*/cmdline 2>/dev/null; }
-check "no milter process left" test -z "$(left)"
+check "no milter process left" test -z "$(mugai_pids)"
 
 echo "$((checks - fail)) of $checks checks passed"
 [ "$fail" -eq 0 ]
