@@ -20,6 +20,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cli.h"
+#include "mugai/jsonw.h"
 #include "mugai/msg.h"
 #include "mugai/qstore.h"
 #include "mugai/release.h"
@@ -157,32 +158,22 @@ static void put_cell(GString *out, const char *s, guint cols)
         g_string_append_c(out, ' ');
 }
 
-/* json_str - "member": "value", or null when value is NULL */
-static void json_str(JsonBuilder *b, const char *member, const char *value)
-{
-    json_builder_set_member_name(b, member);
-    if (value)
-        json_builder_add_string_value(b, value);
-    else
-        json_builder_add_null_value(b);
-}
-
 /* json_item - an item as a JSON object */
 static void json_item(JsonBuilder *b, const QITEM *it, gboolean full)
 {
     g_autofree char *when = local_time(it->created);
 
     json_builder_begin_object(b);
-    json_str(b, "id", it->id);
-    json_str(b, "time", when);
+    jsonw_str(b, "id", it->id);
+    jsonw_str(b, "time", when);
     json_builder_set_member_name(b, "created");
     json_builder_add_int_value(b, it->created);
-    json_str(b, "status", it->status);
-    json_str(b, "queue_id", it->queue_id);
-    json_str(b, "client_addr", it->client_addr);
-    json_str(b, "client_name", it->client_name);
-    json_str(b, "helo", it->helo);
-    json_str(b, "sender", it->sender);
+    jsonw_str(b, "status", it->status);
+    jsonw_str(b, "queue_id", it->queue_id);
+    jsonw_str(b, "client_addr", it->client_addr);
+    jsonw_str(b, "client_name", it->client_name);
+    jsonw_str(b, "helo", it->helo);
+    jsonw_str(b, "sender", it->sender);
     json_builder_set_member_name(b, "recipients");
     json_builder_begin_array(b);
     if (it->recipients) {
@@ -193,14 +184,14 @@ static void json_item(JsonBuilder *b, const QITEM *it, gboolean full)
             json_builder_add_string_value(b, r[i]);
     }
     json_builder_end_array(b);
-    json_str(b, "from", it->from);
-    json_str(b, "subject", it->subject);
-    json_str(b, "message_id", it->message_id);
+    jsonw_str(b, "from", it->from);
+    jsonw_str(b, "subject", it->subject);
+    jsonw_str(b, "message_id", it->message_id);
     json_builder_set_member_name(b, "size");
     json_builder_add_int_value(b, it->size);
-    json_str(b, "sha256", it->sha256);
-    json_str(b, "reasons", it->reasons);
-    json_str(b, "viruses", it->viruses);
+    jsonw_str(b, "sha256", it->sha256);
+    jsonw_str(b, "reasons", it->reasons);
+    jsonw_str(b, "viruses", it->viruses);
     if (full) {
         JsonParser *jp = json_parser_new();
 
@@ -210,7 +201,7 @@ static void json_item(JsonBuilder *b, const QITEM *it, gboolean full)
         else
             json_builder_add_null_value(b);
         g_object_unref(jp);
-        json_str(b, "preview", it->preview);
+        jsonw_str(b, "preview", it->preview);
     }
     json_builder_end_object(b);
 }
@@ -631,11 +622,11 @@ static int cmd_history(QSTORE *qs, int argc, char **argv)
             g_autofree char *when = local_time(r->at);
 
             json_builder_begin_object(b);
-            json_str(b, "time", when);
-            json_str(b, "actor", r->actor);
-            json_str(b, "action", r->action);
-            json_str(b, "result", r->result);
-            json_str(b, "detail", r->detail);
+            jsonw_str(b, "time", when);
+            jsonw_str(b, "actor", r->actor);
+            jsonw_str(b, "action", r->action);
+            jsonw_str(b, "result", r->result);
+            jsonw_str(b, "detail", r->detail);
             json_builder_end_object(b);
         }
         json_builder_end_array(b);

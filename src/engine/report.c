@@ -3,34 +3,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "mugai/jsonw.h"
 #include "verdict.h"
-
-/* add_string_or_null - "member": "value" or null */
-static void add_string_or_null(JsonBuilder *b, const char *member, const char *value)
-{
-    json_builder_set_member_name(b, member);
-    if (value)
-        json_builder_add_string_value(b, value);
-    else
-        json_builder_add_null_value(b);
-}
-
-/* add_size - "member": n, or null when n is negative (not known) */
-static void add_size(JsonBuilder *b, const char *member, gint64 n)
-{
-    json_builder_set_member_name(b, member);
-    if (n >= 0)
-        json_builder_add_int_value(b, n);
-    else
-        json_builder_add_null_value(b);
-}
-
-/* add_bool - "member": true or false */
-static void add_bool(JsonBuilder *b, const char *member, gboolean v)
-{
-    json_builder_set_member_name(b, member);
-    json_builder_add_boolean_value(b, v);
-}
 
 /* add_members - "archive_members": [{path, type, size, encrypted}], or
  * null when the part is not an archive (an Office document's parts are
@@ -49,10 +23,10 @@ static void add_members(JsonBuilder *b, const CONTAINER_INFO *ci)
         const CONTAINER_MEMBER *m = g_ptr_array_index(ci->members, i);
 
         json_builder_begin_object(b);
-        add_string_or_null(b, "path", m->path);
-        add_string_or_null(b, "type", m->type);
-        add_size(b, "size", m->size);
-        add_bool(b, "encrypted", m->encrypted);
+        jsonw_str(b, "path", m->path);
+        jsonw_str(b, "type", m->type);
+        jsonw_size(b, "size", m->size);
+        jsonw_bool(b, "encrypted", m->encrypted);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -62,20 +36,20 @@ static void add_members(JsonBuilder *b, const CONTAINER_INFO *ci)
 static void add_attachment(JsonBuilder *b, const ATT_REC *a)
 {
     json_builder_begin_object(b);
-    add_string_or_null(b, "filename", a->filename);
-    add_string_or_null(b, "declared_type", a->declared_type);
-    add_string_or_null(b, "detected_type", a->detected_type);
-    add_size(b, "size", a->size);
-    add_string_or_null(b, "sha256", a->sha256[0] ? a->sha256 : NULL);
-    add_string_or_null(b, "source", a->source);
-    add_string_or_null(b, "action", att_action_name(a));
-    add_string_or_null(b, "rule", a->rule);
-    add_string_or_null(b, "reason", a->reason);
-    add_string_or_null(b, "virus", a->virus);
-    add_bool(b, "mismatch", a->mismatch);
-    add_bool(b, "encrypted", a->contents && a->contents->encrypted);
-    add_bool(b, "macro", a->contents && a->contents->macro);
-    add_bool(b, "inspection_incomplete", a->incomplete || container_incomplete(a->contents));
+    jsonw_str(b, "filename", a->filename);
+    jsonw_str(b, "declared_type", a->declared_type);
+    jsonw_str(b, "detected_type", a->detected_type);
+    jsonw_size(b, "size", a->size);
+    jsonw_str(b, "sha256", a->sha256[0] ? a->sha256 : NULL);
+    jsonw_str(b, "source", a->source);
+    jsonw_str(b, "action", att_action_name(a));
+    jsonw_str(b, "rule", a->rule);
+    jsonw_str(b, "reason", a->reason);
+    jsonw_str(b, "virus", a->virus);
+    jsonw_bool(b, "mismatch", a->mismatch);
+    jsonw_bool(b, "encrypted", a->contents && a->contents->encrypted);
+    jsonw_bool(b, "macro", a->contents && a->contents->macro);
+    jsonw_bool(b, "inspection_incomplete", a->incomplete || container_incomplete(a->contents));
     add_members(b, a->contents);
     json_builder_end_object(b);
 }
@@ -111,20 +85,19 @@ char   *verdict_report_json(const VERDICT *v)
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "decision");
     json_builder_add_string_value(b, decision_name(v->decision));
-    add_string_or_null(b, "reason", v->reason);
+    jsonw_str(b, "reason", v->reason);
     if (v->reply_code) {
         g_autofree char *reply = g_strdup_printf("%s %s %s", v->reply_code, v->reply_dsn, v->reply_text);
 
-        add_string_or_null(b, "reply", reply);
+        jsonw_str(b, "reply", reply);
     }
-    add_string_or_null(b, "queue_id", v->queue_id);
-    add_string_or_null(b, "status", v->status);
+    jsonw_str(b, "queue_id", v->queue_id);
+    jsonw_str(b, "status", v->status);
     json_builder_set_member_name(b, "size");
     json_builder_add_int_value(b, (gint64) v->in_bytes);
     json_builder_set_member_name(b, "parts");
     json_builder_add_int_value(b, v->parts);
-    json_builder_set_member_name(b, "html_converted");
-    json_builder_add_boolean_value(b, v->html_converted);
+    jsonw_bool(b, "html_converted", v->html_converted);
     json_builder_set_member_name(b, "links");
     json_builder_add_int_value(b, v->links);
     json_builder_set_member_name(b, "attachments");
@@ -134,7 +107,7 @@ char   *verdict_report_json(const VERDICT *v)
     json_builder_end_array(b);
     add_string_array(b, "viruses", v->viruses, TRUE);
     add_string_array(b, "anomalies", v->anomalies, FALSE);
-    add_string_or_null(b, "quarantine_id", v->quarantine_id);
+    jsonw_str(b, "quarantine_id", v->quarantine_id);
     json_builder_end_object(b);
 
     root = json_builder_get_root(b);
