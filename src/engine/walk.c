@@ -158,9 +158,10 @@ static void decide(WALK *w, ATT_REC *rec, const char *charset, const guchar *dat
 }
 
 /* record - an ATT_REC for bytes that leave the message (scanned, typed,
- * hashed, inspected and decided by the policy) */
+ * hashed, inspected and decided by the policy); virus is the signature
+ * when a scan of these bytes already found one (taken), else NULL */
 static ATT_REC *record(WALK *w, const char *source, char *filename, const char *declared,
-                       const char *charset, const guchar *data, gsize len)
+                       const char *charset, const guchar *data, gsize len, char *virus)
 {
     ATT_REC *rec = att_rec_new(source);
     g_autofree char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
@@ -170,7 +171,7 @@ static ATT_REC *record(WALK *w, const char *source, char *filename, const char *
     rec->detected_type = ftype_detect(w->ft, data, len);
     rec->size = (gint64) len;
     g_strlcpy(rec->sha256, sum, sizeof(rec->sha256));
-    rec->virus = scan_bytes(w, data, len, filename, &rec->incomplete);
+    rec->virus = virus ? virus : scan_bytes(w, data, len, filename, &rec->incomplete);
     verdict_add_attachment(w->v, rec);
     decide(w, rec, charset, data, len);
     return rec;
@@ -182,7 +183,7 @@ static void blob_found(TEXTBLOB_KIND kind, const char *name, const guchar *data,
 {
     WALK   *w = ctx;
     ATT_REC *rec = record(w, REASON_IN_TEXT, *name ? fname_utf8(name) : NULL,
-                          textblob_kind_type(kind), NULL, data, len);
+                          textblob_kind_type(kind), NULL, data, len, NULL);
     g_autofree char *shown = rec->filename ? fname_display(rec->filename) : g_strdup(w->nt->att_noname);
     g_autoptr(GString) line = g_string_new(NULL);
 
@@ -243,15 +244,13 @@ static void walk_leaf(WALK *w, GMimePart *part, GString *sink, const char *reaso
     g_autofree char *virus = NULL;
 
     if (!body) {
-        record(w, reason, fname_from_part(obj), type, charset, data->data, data->len);
+        record(w, reason, fname_from_part(obj), type, charset, data->data, data->len, NULL);
         return;
     }
     /* Body text is rendered, never passed on: a scan limit does not matter here. */
     if ((virus = scan_bytes(w, data->data, data->len, "body", NULL)) != NULL) {
-        ATT_REC *rec = record(w, REASON_VIRUS, fname_from_part(obj), type, charset, data->data, data->len);
-
-        if (rec->virus == NULL)
-            rec->virus = g_strdup(virus);
+        record(w, REASON_VIRUS, fname_from_part(obj), type, charset, data->data, data->len,
+               g_steal_pointer(&virus));
         return;
     }
     if (sink != NULL) {
@@ -464,7 +463,7 @@ static void walk_object(WALK *w, GMimeObject *obj, guint depth, GString *sink, c
         /* message/partial and anything else GMime models separately */
         g_autofree char *type = mime_type_of(obj);
 
-        record(w, reason, fname_from_part(obj), type, NULL, (const guchar *) "", 0);
+        record(w, reason, fname_from_part(obj), type, NULL, (const guchar *) "", 0, NULL);
     }
 }
 
