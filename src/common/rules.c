@@ -260,12 +260,32 @@ fail:
     return NULL;
 }
 
+/* cond_given - did the rule's section set condition c? */
+static gboolean cond_given(const RULE *r, const COND *c)
+{
+    const char *base = (const char *) r;
+
+    switch (c->kind) {
+    case C_TYPES:
+    case C_EXTS:
+        return *(char **const *) (base + c->offset) != NULL;
+    case C_SIZE:
+        return *(const gint64 *) (base + c->offset) >= 0;
+    case C_BOOL:
+        return *(const TRI *) (base + c->offset) != TRI_ANY;
+    }
+    return FALSE;
+}
+
 /* has_conditions - does the rule test anything? */
 static gboolean has_conditions(const RULE *r)
 {
-    return r->type || r->extension || r->declared || r->member_type || r->member_extension
-        || r->min_size >= 0 || r->max_size >= 0 || r->virus || r->encrypted || r->macro
-        || r->mismatch || r->archive || r->incomplete;
+    gsize   c;
+
+    for (c = 0; c < G_N_ELEMENTS(rule_conds); c++)
+        if (cond_given(r, &rule_conds[c]))
+            return TRUE;
+    return FALSE;
 }
 
 /* rules_check - the list ends in a rule without conditions */
@@ -364,14 +384,11 @@ const RULE *rules_match(const GPtrArray *rules, const RULE_FACTS *f)
     return NULL;
 }
 
-/* dump_list - "key = a; b; c" when given */
+/* dump_list - "key = a; b; c" */
 static void dump_list(GString *out, const char *key, char **list)
 {
-    g_autofree char *joined = NULL;
+    g_autofree char *joined = g_strjoinv("; ", list);
 
-    if (list == NULL)
-        return;
-    joined = g_strjoinv("; ", list);
     g_string_append_printf(out, "%s = %s\n", key, joined);
 }
 
@@ -389,20 +406,20 @@ void    rules_dump(const GPtrArray *rules, GString *out)
         for (c = 0; c < G_N_ELEMENTS(rule_conds); c++) {
             const COND *cd = &rule_conds[c];
 
+            if (!cond_given(r, cd))
+                continue;
             switch (cd->kind) {
             case C_TYPES:
             case C_EXTS:
                 dump_list(out, cd->key, *(char **const *) (base + cd->offset));
                 break;
             case C_SIZE:
-                if (*(const gint64 *) (base + cd->offset) >= 0)
-                    g_string_append_printf(out, "%s = %" G_GINT64_FORMAT "\n", cd->key,
-                                           *(const gint64 *) (base + cd->offset));
+                g_string_append_printf(out, "%s = %" G_GINT64_FORMAT "\n", cd->key,
+                                       *(const gint64 *) (base + cd->offset));
                 break;
             case C_BOOL:
-                if (*(const TRI *) (base + cd->offset) != TRI_ANY)
-                    g_string_append_printf(out, "%s = %s\n", cd->key,
-                                           *(const TRI *) (base + cd->offset) == TRI_YES ? "yes" : "no");
+                g_string_append_printf(out, "%s = %s\n", cd->key,
+                                       *(const TRI *) (base + cd->offset) == TRI_YES ? "yes" : "no");
                 break;
             }
         }
