@@ -301,6 +301,13 @@ static char *safe_href(xmlNode *el)
         else
             g_string_append_c(s, *p);
     }
+    /* The cap counts bytes: never end inside a UTF-8 sequence. */
+    if (*p != '\0') {
+        const char *valid_end;
+
+        g_utf8_validate_len(s->str, s->len, &valid_end);
+        g_string_truncate(s, valid_end - s->str);
+    }
     return g_string_free(s, FALSE);
 }
 

@@ -105,6 +105,28 @@ static void test_links_show_target(void **state)
     EXPECT("<a href=\"mailto:x@example.jp\">write</a>", "write (x@example.jp)\n");
 }
 
+/* A link target is capped in bytes; the cap must not cut a character
+ * (found by fuzz_html: 2,030 bytes of a Japanese path ended mid-sequence). */
+static void test_long_link_target_stays_utf8(void **state)
+{
+    GString *html = g_string_new("<a href=\"https://example.jp/");
+    char   *got;
+    const char *close;
+    guint   i;
+
+    for (i = 0; i < 1000; i++)
+        g_string_append(html, "\xE3\x81\x82");      /* あ */
+    g_string_append(html, "\">link</a>");
+    got = render(html->str, NULL);
+    assert_true(g_utf8_validate(got, -1, NULL));
+    assert_true(g_str_has_prefix(got, "link (https://example.jp/\xE3\x81\x82"));
+    close = strrchr(got, ')');
+    assert_non_null(close);
+    assert_true(close - got > 2000 && close - got < 2100);   /* capped, not dropped */
+    g_free(got);
+    g_string_free(html, TRUE);
+}
+
 static void test_hidden_content_dropped(void **state)
 {
     EXPECT("<p>shown<span style=\"DISPLAY: none\">hidden</span></p><div hidden>h2</div>", "shown\n");
@@ -158,6 +180,7 @@ int     main(void)
         cmocka_unit_test(test_active_content_dropped),
         cmocka_unit_test(test_images_become_placeholders),
         cmocka_unit_test(test_links_show_target),
+        cmocka_unit_test(test_long_link_target_stays_utf8),
         cmocka_unit_test(test_hidden_content_dropped),
         cmocka_unit_test(test_pre_keeps_layout),
         cmocka_unit_test(test_blockquote_quoted),
