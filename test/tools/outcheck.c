@@ -106,6 +106,25 @@ static char *jis_text(GMimePart *part, GString *why)
     return g_string_free(t, FALSE);
 }
 
+/* utf8_text - UTF-8 output as it is on the wire once the transfer encoding
+ * is undone.  The raw bytes are checked: GMime's own text getter converts
+ * and would hide a broken sequence (it once hid a cut one from this check). */
+static char *utf8_text(GMimePart *part, GString *why)
+{
+    GMimeDataWrapper *dw = g_mime_part_get_content(part);
+    GMimeStream *mem = g_mime_stream_mem_new();
+    GByteArray *raw;
+    char   *t;
+
+    g_mime_data_wrapper_write_to_stream(dw, mem);
+    raw = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+    if (!g_utf8_validate_len((const char *) raw->data, raw->len, NULL))
+        g_string_append(why, "text is not valid UTF-8; ");
+    t = g_strndup((const char *) raw->data, raw->len);
+    g_object_unref(mem);
+    return t;
+}
+
 /* outcheck_run - check the sanitized message */
 gboolean outcheck_run(const char *out, gsize out_len, const char *orig, gsize orig_len,
                       guint levels, GString *why, char **text)
@@ -152,7 +171,7 @@ gboolean outcheck_run(const char *out, gsize out_len, const char *orig, gsize or
         if (enc != GMIME_CONTENT_ENCODING_7BIT && enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
             && enc != GMIME_CONTENT_ENCODING_BASE64)
             g_string_append(why, "output transfer encoding is not 7bit, quoted-printable or base64; ");
-        t = jis ? jis_text(GMIME_PART(body), why) : g_mime_text_part_get_text(GMIME_TEXT_PART(body));
+        t = jis ? jis_text(GMIME_PART(body), why) : utf8_text(GMIME_PART(body), why);
         if (t == NULL)
             g_string_append(why, "output text cannot be decoded; ");
         else if (levels & OUTCHECK_CONTENT)
