@@ -4,6 +4,7 @@
 #include "mugai/render.h"
 #include "mugai/ewords.h"
 #include "mugai/jis.h"
+#include "mugai/charset.h"
 #include "outmsg.h"
 
 static const char *const outmsg_keep[] = {
@@ -207,6 +208,17 @@ void    outmsg_headers(VERDICT *v, GMimeMessage *msg, const MUGAI_CONF *conf,
 
         if (name == NULL || raw == NULL)
             continue;
+        /* Undeclared 8-bit text that is not UTF-8: decode it here, where a
+         * byte that fits no charset becomes U+FFFD.  GMime's fallback
+         * conversion takes a lone CP932 lead byte as an incomplete
+         * character and returns nothing, which dropped the field. */
+        if (!g_utf8_validate(raw, -1, NULL)) {
+            GString *utf8 = g_string_new(NULL);
+
+            charset_to_utf8(raw, strlen(raw), NULL, utf8, NULL);
+            g_free(raw);
+            raw = g_string_free(utf8, FALSE);
+        }
         if (!name_in(name, outmsg_keep, G_N_ELEMENTS(outmsg_keep))
             && !(conf->keep_headers && name_in(name, (const char *const *) conf->keep_headers,
                                                g_strv_length(conf->keep_headers))))
