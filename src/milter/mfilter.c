@@ -13,14 +13,29 @@
 
 #include <gmime/gmime.h>
 #include <libmilter/mfapi.h>
+#include <libmilter/mfdef.h>
 
 #include "mfilter.h"
+#include "mugai/fdio.h"
 #include "mugai/msg.h"
 #include "mugai/qstore.h"
 #include "wire.h"
 
 /* Bytes per smfi_replacebody() call and per spool read. */
 #define MFILTER_CHUNK 65536
+/*
+ * Protocol steps asked of the MTA.  Everything before end of message only
+ * records what it is told and never refuses, so those steps need no reply:
+ * the MTA sends each header and body chunk without waiting for an answer,
+ * which saves a round trip (two context switches and four system calls on
+ * each side) per header, per body chunk and per envelope command.  Steps
+ * mugai has no callback for are not sent at all.
+ */
+#define MFILTER_STEPS_NR (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_RCPT \
+                          | SMFIP_NR_HDR | SMFIP_NR_BODY)
+#define MFILTER_STEPS_SKIP (SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NOEOH)
+/* Message changes mugai makes. */
+#define MFILTER_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY)
 /* Extra seconds granted to messages in flight at SIGTERM, beyond [milter] timeout. */
 #define MFILTER_DRAIN_SLACK 30
 
@@ -46,6 +61,7 @@ typedef struct {
     int     spool_fd;           /* body once large (unlinked file), or -1 */
     gsize   body_len;
     gboolean spool_failed;
+    unsigned long no_reply;     /* SMFIP_NR_* steps the MTA agreed to */
 } MCTX;
 
 /* The worker's answer. */
@@ -87,9 +103,53 @@ static void wreply_free(WREPLY *r)
         g_byte_array_free(r->body, TRUE);
 }
 
-static sfsistat mf_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
+/* mctx_new - the connection's context, attached to ctx */
+static MCTX *mctx_new(SMFICTX *ctx)
 {
     MCTX   *m = g_new0(MCTX, 1);
+
+    m->rcpts = g_ptr_array_new_with_free_func(g_free);
+    m->hdrs = g_string_new(NULL);
+    m->hdr_names = g_ptr_array_new_with_free_func(g_free);
+    m->mem = g_string_new(NULL);
+    m->spool_fd = -1;
+    g_atomic_int_inc(&mf_inflight);
+    smfi_setpriv(ctx, m);
+    return m;
+}
+
+/* done - the answer of a recording step: none when the MTA agreed to that */
+static sfsistat done(const MCTX *m, unsigned long step)
+{
+    return (m->no_reply & step) != 0 ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
+/* mf_negotiate - ask for the steps mugai uses, without replies where the
+ * MTA offers that (Postfix 2.6 and later, Sendmail 8.14 and later) */
+static sfsistat mf_negotiate(SMFICTX *ctx, unsigned long actions, unsigned long steps,
+                             unsigned long f2, unsigned long f3, unsigned long *want_actions,
+                             unsigned long *want_steps, unsigned long *pf2, unsigned long *pf3)
+{
+    MCTX   *m;
+
+    (void) f2;
+    (void) f3;
+    if ((actions & MFILTER_ACTIONS) != MFILTER_ACTIONS) {
+        msg_warn("MTA does not offer the message changes mugai needs (offered 0x%lx); refusing", actions);
+        return SMFIS_REJECT;
+    }
+    m = smfi_getpriv(ctx) ? smfi_getpriv(ctx) : mctx_new(ctx);
+    m->no_reply = steps & MFILTER_STEPS_NR;
+    *want_actions = MFILTER_ACTIONS;
+    *want_steps = m->no_reply | (steps & MFILTER_STEPS_SKIP);
+    *pf2 = 0;
+    *pf3 = 0;
+    return SMFIS_CONTINUE;
+}
+
+static sfsistat mf_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
+{
+    MCTX   *m = smfi_getpriv(ctx) ? smfi_getpriv(ctx) : mctx_new(ctx);
     char    addr[INET6_ADDRSTRLEN] = "unknown";
 
     if (sa != NULL && sa->sa_family == AF_INET)
@@ -98,14 +158,7 @@ static sfsistat mf_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *) sa)->sin6_addr, addr, sizeof(addr));
     m->client_addr = g_strdup(addr);
     m->client_name = g_strdup(hostname ? hostname : "unknown");
-    m->rcpts = g_ptr_array_new_with_free_func(g_free);
-    m->hdrs = g_string_new(NULL);
-    m->hdr_names = g_ptr_array_new_with_free_func(g_free);
-    m->mem = g_string_new(NULL);
-    m->spool_fd = -1;
-    g_atomic_int_inc(&mf_inflight);
-    smfi_setpriv(ctx, m);
-    return SMFIS_CONTINUE;
+    return done(m, SMFIP_NR_CONN);
 }
 
 static sfsistat mf_helo(SMFICTX *ctx, char *helo)
@@ -114,7 +167,7 @@ static sfsistat mf_helo(SMFICTX *ctx, char *helo)
 
     g_free(m->helo);
     m->helo = g_strdup(helo);
-    return SMFIS_CONTINUE;
+    return done(m, SMFIP_NR_HELO);
 }
 
 /* strip_brackets - "<a@b>" to "a@b" (transfer full) */
@@ -133,7 +186,7 @@ static sfsistat mf_envfrom(SMFICTX *ctx, char **argv)
 
     message_reset(m);
     m->sender = strip_brackets(argv[0]);
-    return SMFIS_CONTINUE;
+    return done(m, SMFIP_NR_MAIL);
 }
 
 static sfsistat mf_envrcpt(SMFICTX *ctx, char **argv)
@@ -141,7 +194,7 @@ static sfsistat mf_envrcpt(SMFICTX *ctx, char **argv)
     MCTX   *m = smfi_getpriv(ctx);
 
     g_ptr_array_add(m->rcpts, strip_brackets(argv[0]));
-    return SMFIS_CONTINUE;
+    return done(m, SMFIP_NR_RCPT);
 }
 
 static sfsistat mf_header(SMFICTX *ctx, char *name, char *value)
@@ -157,7 +210,7 @@ static sfsistat mf_header(SMFICTX *ctx, char *name, char *value)
         g_string_append_c(m->hdrs, *p);
     }
     g_string_append(m->hdrs, "\r\n");
-    return SMFIS_CONTINUE;
+    return done(m, SMFIP_NR_HDR);
 }
 
 /* spool_open - move the body so far into an unlinked file */
@@ -171,7 +224,7 @@ static gboolean spool_open(MCTX *m)
         return FALSE;
     }
     unlink(path);
-    if (!wire_write(fd, m->mem->str, m->mem->len)) {
+    if (!fd_write_all(fd, m->mem->str, m->mem->len)) {
         msg_warn("cannot write spool file: %s", g_strerror(errno));
         close(fd);
         return FALSE;
@@ -186,27 +239,27 @@ static sfsistat mf_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
     MCTX   *m = smfi_getpriv(ctx);
 
     if (m->spool_failed)
-        return SMFIS_CONTINUE;
+        return done(m, SMFIP_NR_BODY);
     if (m->spool_fd < 0 && m->mem->len + len > (gsize) mf_conf->milter_spool_memory && !spool_open(m))
         m->spool_failed = TRUE;
-    else if (m->spool_fd >= 0 ? !wire_write(m->spool_fd, chunk, len)
+    else if (m->spool_fd >= 0 ? !fd_write_all(m->spool_fd, chunk, len)
              : (g_string_append_len(m->mem, (const char *) chunk, (gssize) len), FALSE))
         m->spool_failed = TRUE;
     m->body_len += len;
-    return SMFIS_CONTINUE;
+    return done(m, SMFIP_NR_BODY);
 }
 
 /* send_message - header section, blank line and body as one WIRE_MESSAGE record */
-static gboolean send_message(int fd, MCTX *m)
+static gboolean send_message(WIRE *wire, MCTX *m)
 {
     char    buf[MFILTER_CHUNK];
     gsize   left = m->body_len;
 
-    if (!wire_put_begin(fd, WIRE_MESSAGE, m->hdrs->len + 2 + m->body_len)
-        || !wire_write(fd, m->hdrs->str, m->hdrs->len) || !wire_write(fd, "\r\n", 2))
+    if (!wire_put_begin(wire, WIRE_MESSAGE, m->hdrs->len + 2 + m->body_len)
+        || !wire_write(wire, m->hdrs->str, m->hdrs->len) || !wire_write(wire, "\r\n", 2))
         return FALSE;
     if (m->spool_fd < 0)
-        return wire_write(fd, m->mem->str, m->mem->len);
+        return wire_write(wire, m->mem->str, m->mem->len);
     if (lseek(m->spool_fd, 0, SEEK_SET) != 0)
         return FALSE;
     while (left > 0) {
@@ -214,7 +267,7 @@ static gboolean send_message(int fd, MCTX *m)
 
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0 || !wire_write(fd, buf, (gsize) n))
+        if (n <= 0 || !wire_write(wire, buf, (gsize) n))
             return FALSE;
         left -= (gsize) n;
     }
@@ -278,51 +331,54 @@ static CALL_RESULT call_worker(SMFICTX *ctx, MCTX *m, const char *queue_id, WREP
 {
     gint64  deadline = g_get_monotonic_time() + mf_conf->milter_timeout * G_USEC_PER_SEC;
     int     fd = worker_connect();
+    WIRE   *wire;
     pid_t   pid = 0;
     GByteArray *d = NULL;
     WIRE_STATUS st;
+    CALL_RESULT result = CALL_FAILED;
     char    tag;
     guint   i;
 
     *why = "worker-unavailable";
     if (fd < 0)
         return CALL_UNAVAILABLE;
+    wire = wire_new(fd);
     /* Waiting for a free worker counts against the same limit. */
-    st = wire_get(fd, deadline, progress, ctx, &tag, &d);
+    st = wire_get(wire, deadline, progress, ctx, &tag, &d);
     if (st != WIRE_OK || tag != WIRE_HELLO || d->len != sizeof(pid)) {
         *why = st == WIRE_TIMEOUT ? "no-worker-free" : "worker-unavailable";
-        goto fail;
+        goto out;
     }
     memcpy(&pid, d->data, sizeof(pid));
     g_clear_pointer(&d, g_byte_array_unref);
     deadline = g_get_monotonic_time() + mf_conf->milter_timeout * G_USEC_PER_SEC;
     *why = "worker-io";
-    if (!wire_put_str(fd, WIRE_QUEUE_ID, queue_id) || !wire_put_str(fd, WIRE_CLIENT, m->client_addr)
-        || !wire_put_str(fd, WIRE_CLIENT_NAME, m->client_name) || !wire_put_str(fd, WIRE_HELO, m->helo)
-        || !wire_put_str(fd, WIRE_SENDER, m->sender ? m->sender : ""))
-        goto fail;
+    if (!wire_put_str(wire, WIRE_QUEUE_ID, queue_id) || !wire_put_str(wire, WIRE_CLIENT, m->client_addr)
+        || !wire_put_str(wire, WIRE_CLIENT_NAME, m->client_name) || !wire_put_str(wire, WIRE_HELO, m->helo)
+        || !wire_put_str(wire, WIRE_SENDER, m->sender ? m->sender : ""))
+        goto out;
     for (i = 0; i < m->rcpts->len; i++)
-        if (!wire_put_str(fd, WIRE_RCPT, g_ptr_array_index(m->rcpts, i)))
-            goto fail;
-    if (!send_message(fd, m) || !wire_put(fd, WIRE_END, "", 0))
-        goto fail;
+        if (!wire_put_str(wire, WIRE_RCPT, g_ptr_array_index(m->rcpts, i)))
+            goto out;
+    if (!send_message(wire, m) || !wire_put(wire, WIRE_END, "", 0))
+        goto out;
     r->hnames = g_ptr_array_new_with_free_func(g_free);
     r->hvalues = g_ptr_array_new_with_free_func(g_free);
     for (;;) {
-        st = wire_get(fd, deadline, progress, ctx, &tag, &d);
+        st = wire_get(wire, deadline, progress, ctx, &tag, &d);
         if (st == WIRE_TIMEOUT) {
             kill(pid, SIGKILL);
             *why = "worker-timeout";
-            close(fd);
-            return CALL_POISON;
+            result = CALL_POISON;
+            goto out;
         }
         if (st == WIRE_EOF) {
             *why = "worker-died";
-            close(fd);
-            return CALL_POISON;
+            result = CALL_POISON;
+            goto out;
         }
         if (st != WIRE_OK)
-            goto fail;
+            goto out;
         switch (tag) {
         case WIRE_DECISION: r->decision = g_strdup((char *) d->data); break;
         case WIRE_CODE: r->code = g_strdup((char *) d->data); break;
@@ -336,20 +392,20 @@ static CALL_RESULT call_worker(SMFICTX *ctx, MCTX *m, const char *queue_id, WREP
             break;
         case WIRE_BODY: r->body = g_steal_pointer(&d); break;
         case WIRE_END:
-            g_clear_pointer(&d, g_byte_array_unref);
-            close(fd);
-            return r->decision ? CALL_OK : CALL_FAILED;
+            result = r->decision ? CALL_OK : CALL_FAILED;
+            goto out;
         default:
-            goto fail;
+            goto out;
         }
         g_clear_pointer(&d, g_byte_array_unref);
     }
 
-fail:
+out:
     if (d)
         g_byte_array_unref(d);
+    wire_free(wire);
     close(fd);
-    return CALL_FAILED;
+    return result;
 }
 
 /* replace_body - text with LF line ends, sent as CRLF in chunks */
@@ -626,7 +682,7 @@ int     mfilter_run(const MUGAI_CONF *conf, const char *worker_socket)
     struct smfiDesc desc = {
         .xxfi_name = "mugai",
         .xxfi_version = SMFI_VERSION,
-        .xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY,
+        .xxfi_flags = MFILTER_ACTIONS,
         .xxfi_connect = mf_connect,
         .xxfi_helo = mf_helo,
         .xxfi_envfrom = mf_envfrom,
@@ -636,6 +692,7 @@ int     mfilter_run(const MUGAI_CONF *conf, const char *worker_socket)
         .xxfi_eom = mf_eom,
         .xxfi_abort = mf_abort,
         .xxfi_close = mf_close,
+        .xxfi_negotiate = mf_negotiate,
     };
     gint64  until;
     int     rc;

@@ -44,22 +44,39 @@ typedef enum {
 #define WIRE_TICK_SECONDS 10
 typedef void (*WIRE_TICK) (void *ctx);
 
-/* wire_put - write one record; FALSE on error */
-gboolean wire_put(int fd, char tag, const void *data, gsize len);
+/* Bytes gathered before a write, and read ahead at once. */
+#define WIRE_BUFFER_BYTES 65536
 
-/* wire_put_begin - write only the head of a record whose len bytes the
- * caller then writes with wire_write */
-gboolean wire_put_begin(int fd, char tag, gsize len);
+/* One end of a front-worker connection, with its buffers (opaque).
+ * Records are gathered and written together: a reply of twenty records
+ * is one write and wakes the reader once. */
+typedef struct WIRE WIRE;
+
+/* wire_new - buffers for fd, which stays the caller's to close */
+WIRE   *wire_new(int fd);
+
+/* wire_free - drop the buffers (unflushed output is lost) */
+void    wire_free(WIRE *w);
+
+/* wire_put - add one record; FALSE on error */
+gboolean wire_put(WIRE *w, char tag, const void *data, gsize len);
+
+/* wire_put_begin - add only the head of a record whose len bytes the
+ * caller then adds with wire_write */
+gboolean wire_put_begin(WIRE *w, char tag, gsize len);
 
 /* wire_write - raw bytes (the body of a record begun by wire_put_begin) */
-gboolean wire_write(int fd, const void *data, gsize len);
+gboolean wire_write(WIRE *w, const void *data, gsize len);
 
-/* wire_put_str - wire_put of a string (NULL sends nothing) */
-gboolean wire_put_str(int fd, char tag, const char *s);
+/* wire_put_str - wire_put of a string (NULL adds nothing) */
+gboolean wire_put_str(WIRE *w, char tag, const char *s);
 
-/* wire_get - read one record before deadline (monotonic, microseconds;
- * 0: none); *data is NUL-terminated (transfer full) */
-WIRE_STATUS wire_get(int fd, gint64 deadline, WIRE_TICK tick, void *ctx,
+/* wire_flush - write what was added; FALSE on error */
+gboolean wire_flush(WIRE *w);
+
+/* wire_get - flush, then read one record before deadline (monotonic,
+ * microseconds; 0: none); *data is NUL-terminated (transfer full) */
+WIRE_STATUS wire_get(WIRE *w, gint64 deadline, WIRE_TICK tick, void *ctx,
                      char *tag, GByteArray **data);
 
 #endif

@@ -35,7 +35,7 @@ typedef struct {
 } WREQ;
 
 /* read_request - records up to WIRE_END; FALSE when the front went away */
-static gboolean read_request(int fd, WREQ *rq)
+static gboolean read_request(WIRE *wire, WREQ *rq)
 {
     gint64  deadline = g_get_monotonic_time() + WORKER_READ_TIMEOUT * G_USEC_PER_SEC;
 
@@ -43,7 +43,7 @@ static gboolean read_request(int fd, WREQ *rq)
         GByteArray *d;
         char    tag;
 
-        if (wire_get(fd, deadline, NULL, NULL, &tag, &d) != WIRE_OK)
+        if (wire_get(wire, deadline, NULL, NULL, &tag, &d) != WIRE_OK)
             return FALSE;
         g_ptr_array_add(rq->records, d);
         switch (tag) {
@@ -95,8 +95,8 @@ fail:
     return FALSE;
 }
 
-/* reply - the verdict, or a tempfail when holding failed */
-static void reply(int fd, const VERDICT *v, gboolean held_ok)
+/* reply - the verdict, or a tempfail when holding failed, in one write */
+static void reply(WIRE *wire, const VERDICT *v, gboolean held_ok)
 {
     g_autofree char *log = verdict_log_line(v);
     gsize   blen;
@@ -104,20 +104,21 @@ static void reply(int fd, const VERDICT *v, gboolean held_ok)
     guint   i;
 
     if (!held_ok) {
-        wire_put_str(fd, WIRE_DECISION, "tempfail");
-        wire_put_str(fd, WIRE_CODE, "451");
-        wire_put_str(fd, WIRE_DSN, "4.3.0");
-        wire_put_str(fd, WIRE_TEXT, "quarantine unavailable; message deferred");
-        wire_put_str(fd, WIRE_LOG, log);
-        wire_put(fd, WIRE_END, "", 0);
+        wire_put_str(wire, WIRE_DECISION, "tempfail");
+        wire_put_str(wire, WIRE_CODE, "451");
+        wire_put_str(wire, WIRE_DSN, "4.3.0");
+        wire_put_str(wire, WIRE_TEXT, "quarantine unavailable; message deferred");
+        wire_put_str(wire, WIRE_LOG, log);
+        wire_put(wire, WIRE_END, "", 0);
+        wire_flush(wire);
         return;
     }
-    wire_put_str(fd, WIRE_DECISION, decision_name(verdict_decision(v)));
-    wire_put_str(fd, WIRE_CODE, verdict_reply_code(v));
-    wire_put_str(fd, WIRE_DSN, verdict_reply_dsn(v));
-    wire_put_str(fd, WIRE_TEXT, verdict_reply_text(v));
-    wire_put_str(fd, WIRE_LOG, log);
-    wire_put_str(fd, WIRE_QID, verdict_quarantine_id(v));
+    wire_put_str(wire, WIRE_DECISION, decision_name(verdict_decision(v)));
+    wire_put_str(wire, WIRE_CODE, verdict_reply_code(v));
+    wire_put_str(wire, WIRE_DSN, verdict_reply_dsn(v));
+    wire_put_str(wire, WIRE_TEXT, verdict_reply_text(v));
+    wire_put_str(wire, WIRE_LOG, log);
+    wire_put_str(wire, WIRE_QID, verdict_quarantine_id(v));
     if (verdict_decision(v) == DECISION_DELIVER) {
         for (i = 0; i < verdict_header_count(v); i++) {
             const char *name, *value;
@@ -127,13 +128,14 @@ static void reply(int fd, const VERDICT *v, gboolean held_ok)
             g_string_append(h, name);
             g_string_append_c(h, '\0');
             g_string_append(h, value);
-            wire_put(fd, WIRE_HEADER, h->str, h->len);
+            wire_put(wire, WIRE_HEADER, h->str, h->len);
             g_string_free(h, TRUE);
         }
         body = verdict_body(v, &blen);
-        wire_put(fd, WIRE_BODY, body, blen);
+        wire_put(wire, WIRE_BODY, body, blen);
     }
-    wire_put(fd, WIRE_END, "", 0);
+    wire_put(wire, WIRE_END, "", 0);
+    wire_flush(wire);
 }
 
 #ifdef MUGAI_TEST_HOOKS
@@ -157,6 +159,7 @@ static void test_fault(const GByteArray *m)
 static void serve(int fd, ENGINE *eng, const MUGAI_CONF *conf, QSTORE **qs)
 {
     WREQ    rq = {0};
+    WIRE   *wire = wire_new(fd);
     pid_t   pid = getpid();
     g_autofree char *qid = qstore_new_id();
     VERDICT *v;
@@ -164,7 +167,7 @@ static void serve(int fd, ENGINE *eng, const MUGAI_CONF *conf, QSTORE **qs)
 
     rq.records = g_ptr_array_new_with_free_func((GDestroyNotify) g_byte_array_unref);
     rq.rcpts = g_ptr_array_new();
-    if (!wire_put(fd, WIRE_HELLO, &pid, sizeof(pid)) || !read_request(fd, &rq))
+    if (!wire_put(wire, WIRE_HELLO, &pid, sizeof(pid)) || !read_request(wire, &rq))
         goto done;
     g_ptr_array_add(rq.rcpts, NULL);
 #ifdef MUGAI_TEST_HOOKS
@@ -173,9 +176,10 @@ static void serve(int fd, ENGINE *eng, const MUGAI_CONF *conf, QSTORE **qs)
     v = sanitize_message_q(eng, (const char *) rq.message->data, rq.message->len, rq.queue_id, qid);
     if (verdict_quarantine_id(v) != NULL)
         held_ok = hold(qs, conf, &rq, v);
-    reply(fd, v, held_ok);
+    reply(wire, v, held_ok);
     verdict_free(v);
 done:
+    wire_free(wire);
     g_ptr_array_free(rq.rcpts, TRUE);
     g_ptr_array_free(rq.records, TRUE);
 }
