@@ -28,14 +28,6 @@ typedef enum {
     CONF_AV_CLAMD,              /* a running clamd, over its socket */
 } CONF_AVMODE;
 
-/* When the raw message also goes through ClamAV's own mail parser (the
- * parts are always scanned one by one). */
-typedef enum {
-    CONF_SCANMSG_HELD = 0,      /* when the original is kept (default) */
-    CONF_SCANMSG_ALWAYS,        /* every message */
-    CONF_SCANMSG_NEVER,         /* parts only */
-} CONF_SCANMSG;
-
 /* What a virus does to the whole message. */
 typedef enum {
     CONF_VIRUS_QUARANTINE = 0,  /* original held, only the notice delivered (default) */
@@ -54,7 +46,6 @@ typedef struct conf {
     gint64  av_reload_interval; /* seconds between signature checks; 0: only on SIGHUP */
     char   *av_clamd_socket;    /* unix:PATH or inet:PORT@HOST */
     gint64  av_clamd_timeout;   /* seconds one clamd scan may take */
-    CONF_SCANMSG av_scan_message;   /* whole-message scan as well as the parts */
     /* [policy] */
     CONF_ONVIRUS on_virus;
     GPtrArray *rules;           /* RULE* in order (mugai/rules.h); never empty */

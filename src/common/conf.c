@@ -31,7 +31,6 @@ static const char *const links_names[] = {"defang", "keep", "remove", NULL};
 static const char *const outcs_names[] = {"utf-8", "iso-2022-jp", NULL};
 static const char *const avmode_names[] = {"library", "clamd", NULL};
 static const char *const onvirus_names[] = {"quarantine", "reject", NULL};
-static const char *const scanmsg_names[] = {"held", "always", "never", NULL};
 
 static const PARAM conf_params[] = {
     {"clamav", "mode", PT_ENUM, "library", OFF(av_mode), avmode_names},
@@ -44,7 +43,6 @@ static const PARAM conf_params[] = {
     {"clamav", "reload_interval", PT_INT0, "60", OFF(av_reload_interval), NULL},
     {"clamav", "clamd_socket", PT_STRING, "unix:/run/clamav/clamd.ctl", OFF(av_clamd_socket), NULL},
     {"clamav", "clamd_timeout", PT_INT, "120", OFF(av_clamd_timeout), NULL},
-    {"clamav", "scan_message", PT_ENUM, "held", OFF(av_scan_message), scanmsg_names},
     {"policy", "on_virus", PT_ENUM, "quarantine", OFF(on_virus), onvirus_names},
     {"quarantine", "directory", PT_STRING, "/var/spool/mugai/quarantine", OFF(quar_directory), NULL},
     {"quarantine", "database", PT_OPTSTRING, "", OFF(quar_database), NULL},

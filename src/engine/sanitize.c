@@ -3,11 +3,9 @@
  * Order of work for one message (each step is a decision point):
  *   1. size limits            -> reject, before anything is parsed
  *   2. line ends unified, header NULs blanked, excess parts cut off
- *   3. GMime parse, walk: every part scanned, body rendered, every other
- *      part recorded; the raw message through ClamAV's own mail parser
- *      too, when [clamav] scan_message asks for it (by default when the
- *      original is kept)
- *   4. URLs rewritten, notice written, header and body encoded
+ *   3. the raw message scanned (ClamAV's own mail parser)
+ *   4. GMime parse, walk: body rendered, every other part recorded
+ *   5. URLs rewritten, notice written, header and body encoded
  * A scanner failure at any point ends in tempfail: fail closed.
  */
 #include <string.h>
@@ -309,50 +307,36 @@ static gboolean policy_reply(VERDICT *v, const MUGAI_CONF *conf)
     return FALSE;
 }
 
-/* scan_raw - the whole message through ClamAV's own mail parser: what a
- * different reading of the MIME structure might hide from the part scans.
- * A scan error is kept in *av_error (the first one wins). */
-static void scan_raw(ENGINE *eng, VERDICT *v, const GByteArray *norm, char **av_error)
-{
-    g_autofree char *what = NULL;
-
-    switch (av_scan(eng->av, norm->data, norm->len, "message", &what)) {
-    case AV_INFECTED:
-        verdict_add_virus(v, what);
-        break;
-    case AV_ERROR:
-        if (*av_error == NULL)
-            *av_error = g_steal_pointer(&what);
-        break;
-    case AV_INCOMPLETE:         /* the whole message: its parts are scanned one by one */
-    case AV_CLEAN:
-        break;
-    }
-}
-
-/* sanitize_parsed - steps 3 and 4 on a normalized message */
+/* sanitize_parsed - steps 3 to 5 on a normalized message */
 static void sanitize_parsed(ENGINE *eng, VERDICT *v, GByteArray *norm, const char *quarantine_id)
 {
     const MUGAI_CONF *conf = eng->conf;
     GMimeParserOptions *po = mime_options_new();
     WALK    w = {conf, eng->av, eng->ft, notice_text(conf->notice_language), po, v, 0, 0, NULL};
     g_autoptr(GString) body = g_string_new(NULL);
+    g_autofree char *raw_virus = NULL;
     GMimeMessage *msg;
     gboolean withheld = FALSE;
 
-    if (eng->av && conf->av_scan_message == CONF_SCANMSG_ALWAYS)
-        scan_raw(eng, v, norm, &w.av_error);
+    if (eng->av) {
+        switch (av_scan(eng->av, norm->data, norm->len, "message", &raw_virus)) {
+        case AV_INFECTED:
+            verdict_add_virus(v, raw_virus);
+            break;
+        case AV_ERROR:
+            w.av_error = g_steal_pointer(&raw_virus);
+            break;
+        case AV_INCOMPLETE:     /* the whole message: its parts are scanned one by one below */
+        case AV_CLEAN:
+            break;
+        }
+    }
     g_mime_parser_options_set_warning_callback(po, on_parser_warning, v);
     msg = parse(norm, po);
     if (msg == NULL)
         v->unreadable = TRUE;
     else
         walk_message(&w, msg, body);
-    /* An original that is kept may be released one day: it gets the
-     * second reading too.  Otherwise only text is delivered, and every
-     * part was scanned on its own. */
-    if (eng->av && conf->av_scan_message == CONF_SCANMSG_HELD && verdict_holds_original(v))
-        scan_raw(eng, v, norm, &w.av_error);
     if (w.av_error != NULL) {
         msg_warn("queue_id=%s virus scan failed: %s; answering tempfail", v->queue_id, w.av_error);
         verdict_set_reply(v, DECISION_TEMPFAIL, "451", "4.3.0", "scan-failed",
