@@ -57,6 +57,7 @@ typedef struct {
     GPtrArray *rcpts;           /* char*, NULL-terminated when sent */
     GString *hdrs;              /* "Name: value\r\n" as received */
     GPtrArray *hdr_names;       /* char*, in order */
+    GPtrArray *hdr_values;      /* char*, as the MTA sent them, same order */
     GString *mem;               /* body while small */
     int     spool_fd;           /* body once large (unlinked file), or -1 */
     gsize   body_len;
@@ -78,6 +79,7 @@ static void message_reset(MCTX *m)
     g_ptr_array_set_size(m->rcpts, 0);
     g_string_truncate(m->hdrs, 0);
     g_ptr_array_set_size(m->hdr_names, 0);
+    g_ptr_array_set_size(m->hdr_values, 0);
     g_string_truncate(m->mem, 0);
     if (m->spool_fd >= 0)
         close(m->spool_fd);
@@ -111,6 +113,7 @@ static MCTX *mctx_new(SMFICTX *ctx)
     m->rcpts = g_ptr_array_new_with_free_func(g_free);
     m->hdrs = g_string_new(NULL);
     m->hdr_names = g_ptr_array_new_with_free_func(g_free);
+    m->hdr_values = g_ptr_array_new_with_free_func(g_free);
     m->mem = g_string_new(NULL);
     m->spool_fd = -1;
     g_atomic_int_inc(&mf_inflight);
@@ -203,6 +206,7 @@ static sfsistat mf_header(SMFICTX *ctx, char *name, char *value)
     const char *p;
 
     g_ptr_array_add(m->hdr_names, g_strdup(name));
+    g_ptr_array_add(m->hdr_values, g_strdup(value));
     g_string_append_printf(m->hdrs, "%s: ", name);
     for (p = value; *p; p++) {
         if (*p == '\n' && (p == value || p[-1] != '\r'))
@@ -464,23 +468,74 @@ static gboolean delete_headers(SMFICTX *ctx, MCTX *m, const char *const *keep)
     return TRUE;
 }
 
+/* values_named - the values of every field called name (any case), in order */
+static GPtrArray *values_named(const GPtrArray *names, const GPtrArray *values, const char *name)
+{
+    GPtrArray *out = g_ptr_array_new();
+    guint   i;
+
+    for (i = 0; i < names->len; i++)
+        if (g_ascii_strcasecmp(g_ptr_array_index(names, i), name) == 0)
+            g_ptr_array_add(out, g_ptr_array_index(values, i));
+    return out;
+}
+
+/* edit_field - make the instances of one field name the wanted values:
+ * unchanged ones are left alone, changed ones changed in place, extra
+ * wanted ones added, extra original ones deleted (last first, so the
+ * indexes of the others hold) */
+static gboolean edit_field(SMFICTX *ctx, const char *name, const GPtrArray *have, const GPtrArray *want)
+{
+    guint   i;
+
+    for (i = 0; i < MIN(have->len, want->len); i++)
+        if (strcmp(g_ptr_array_index(have, i), g_ptr_array_index(want, i)) != 0
+            && smfi_chgheader(ctx, (char *) name, (int) i + 1, g_ptr_array_index(want, i)) != MI_SUCCESS)
+            return FALSE;
+    for (i = have->len; i < want->len; i++)
+        if (smfi_addheader(ctx, (char *) name, g_ptr_array_index(want, i)) != MI_SUCCESS)
+            return FALSE;
+    for (i = have->len; i > want->len; i--)
+        if (smfi_chgheader(ctx, (char *) name, (int) i, NULL) != MI_SUCCESS)
+            return FALSE;
+    return TRUE;
+}
+
+/* edit_headers - turn the original header into the worker's, Received
+ * fields untouched, with as few edits as possible: Postfix's cleanup
+ * rewrites its queue file for each one, so a field that is already right
+ * (From, To, Date, Message-ID in most mail) is not deleted and added back */
+static gboolean edit_headers(SMFICTX *ctx, const MCTX *m, const WREPLY *r)
+{
+    g_autoptr(GHashTable) done = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    const GPtrArray *lists[2][2] = {{r->hnames, r->hvalues}, {m->hdr_names, m->hdr_values}};
+    guint   l, i;
+
+    for (l = 0; l < 2; l++)
+        for (i = 0; i < lists[l][0]->len; i++) {
+            const char *name = g_ptr_array_index(lists[l][0], i);
+            char   *lower = g_ascii_strdown(name, -1);
+            g_autoptr(GPtrArray) have = NULL;
+            g_autoptr(GPtrArray) want = NULL;
+
+            if (strcmp(lower, "received") == 0 || g_hash_table_contains(done, lower)) {
+                g_free(lower);
+                continue;
+            }
+            g_hash_table_add(done, lower);
+            have = values_named(m->hdr_names, m->hdr_values, name);
+            want = values_named(r->hnames, r->hvalues, name);
+            if (!edit_field(ctx, name, have, want))
+                return FALSE;
+        }
+    return TRUE;
+}
+
 /* apply_deliver - all header edits first, then the body (Postfix requires it) */
 static gboolean apply_deliver(SMFICTX *ctx, MCTX *m, const WREPLY *r)
 {
-    static const char *const keep_received[] = {"Received", NULL};
-    guint   i;
-
-    if (!delete_headers(ctx, m, keep_received))
-        return FALSE;
-    for (i = 0; i < r->hnames->len; i++) {
-        const char *name = g_ptr_array_index(r->hnames, i);
-
-        if (g_ascii_strcasecmp(name, "Received") == 0)
-            continue;
-        if (smfi_addheader(ctx, (char *) name, g_ptr_array_index(r->hvalues, i)) != MI_SUCCESS)
-            return FALSE;
-    }
-    return r->body != NULL && replace_body(ctx, (const char *) r->body->data, r->body->len);
+    return edit_headers(ctx, m, r) && r->body != NULL
+        && replace_body(ctx, (const char *) r->body->data, r->body->len);
 }
 
 /* raw_header - first value of a header field as received, unfolded (transfer full) */
@@ -669,6 +724,7 @@ static sfsistat mf_close(SMFICTX *ctx)
     g_ptr_array_free(m->rcpts, TRUE);
     g_string_free(m->hdrs, TRUE);
     g_ptr_array_free(m->hdr_names, TRUE);
+    g_ptr_array_free(m->hdr_values, TRUE);
     g_string_free(m->mem, TRUE);
     g_free(m);
     smfi_setpriv(ctx, NULL);

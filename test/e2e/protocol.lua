@@ -42,8 +42,14 @@ local c = session({{"From", "a@example.net"}, {"To", "staff@city.example.lg.jp"}
                   "<script>evil()</script></body></html>\r\n", "PROTO1")
 check("html: continue", mt.getreply(c) == SMFIR_CONTINUE)
 check("html: X-Mugai-Status added", mt.eom_check(c, MT_HDRADD, "X-Mugai-Status"))
-check("html: Content-Type text/plain added", mt.eom_check(c, MT_HDRADD, "Content-Type", "text/plain; charset=UTF-8"))
-check("html: original Content-Type deleted", mt.eom_check(c, MT_HDRDELETE, "Content-Type"))
+check("html: Content-Type changed in place to text/plain",
+      mt.eom_check(c, MT_HDRCHANGE, "Content-Type", "text/plain; charset=UTF-8"))
+check("html: Content-Type not added a second time", not mt.eom_check(c, MT_HDRADD, "Content-Type"))
+-- Fields the sanitized message keeps as they were get no edit at all.
+check("html: From left alone", not mt.eom_check(c, MT_HDRCHANGE, "From")
+      and not mt.eom_check(c, MT_HDRDELETE, "From") and not mt.eom_check(c, MT_HDRADD, "From"))
+check("html: Subject left alone", not mt.eom_check(c, MT_HDRCHANGE, "Subject")
+      and not mt.eom_check(c, MT_HDRDELETE, "Subject"))
 check("html: body replaced", mt.eom_check(c, MT_BODYCHANGE))
 mt.disconnect(c)
 
@@ -58,7 +64,16 @@ mt.disconnect(c)
 c = session({{"From", "a@example.net"}, {"Subject", "spoof"}, {"X-Mugai-Status", "sanitized"}},
             "plain\r\n", "PROTO3")
 check("spoof: continue", mt.getreply(c) == SMFIR_CONTINUE)
-check("spoof: incoming X-Mugai-Status deleted", mt.eom_check(c, MT_HDRDELETE, "X-Mugai-Status"))
+check("spoof: incoming X-Mugai-Status replaced", mt.eom_check(c, MT_HDRCHANGE, "X-Mugai-Status")
+      and not mt.eom_check(c, MT_HDRCHANGE, "X-Mugai-Status", "sanitized"))
+
+-- 4. Two incoming X-Mugai-Status fields: the first is replaced, the second deleted.
+c = session({{"From", "a@example.net"}, {"Subject", "spoof2"}, {"X-Mugai-Status", "sanitized"},
+             {"X-Mailer", "x"}, {"X-Mugai-Status", "sanitized"}}, "plain\r\n", "PROTO4")
+check("spoof2: continue", mt.getreply(c) == SMFIR_CONTINUE)
+check("spoof2: first X-Mugai-Status replaced", mt.eom_check(c, MT_HDRCHANGE, "X-Mugai-Status"))
+check("spoof2: second X-Mugai-Status deleted", mt.eom_check(c, MT_HDRDELETE, "X-Mugai-Status"))
+check("spoof2: X-Mailer deleted", mt.eom_check(c, MT_HDRDELETE, "X-Mailer"))
 mt.disconnect(c)
 
 if failed > 0 then
