@@ -48,6 +48,13 @@ expect 78 "\[rule x\] macro: \"maybe\" is not yes or no" -- sanitize -c "$tmp/ba
 # clamd mode with no clamd: fail closed.
 expect 75 "no-clamd.sock" -- sanitize -c "$tmp/noclamd.conf" fixtures/msg/alternative-plain.eml
 if [ -s "$tmp/out" ]; then echo "FAIL: output written without clamd"; fail=1; fi
+# [clamav] temp_directory: must exist; used, and left empty, when it does.
+printf '[clamav]\ndatabase = %s/fixtures/sigs\ntemp_directory = %s/no-such-dir\n' "$PWD" "$tmp" >"$tmp/notmp.conf"
+expect 75 "temp_directory: .*no-such-dir is not a directory" -- sanitize -c "$tmp/notmp.conf" fixtures/msg/alternative-plain.eml
+mkdir "$tmp/clamtmp"
+printf '[clamav]\ndatabase = %s/fixtures/sigs\ntemp_directory = %s/clamtmp\n' "$PWD" "$tmp" >"$tmp/tmpdir.conf"
+expect 0 "virus=Mugai.Test.EICAR" -- sanitize -c "$tmp/tmpdir.conf" fixtures/msg/policy-eicar-zip.eml
+if [ -n "$(ls -A "$tmp/clamtmp")" ]; then echo "FAIL: temp_directory not left empty"; fail=1; fi
 # A decision (even reject) exits 0; reject writes the reply and no message.
 expect 0 "552 5.3.4" -- sanitize -c fixtures/msg/too-large.conf fixtures/msg/too-large.eml
 if [ -s "$tmp/out" ]; then echo "FAIL: rejected message was written"; fail=1; fi

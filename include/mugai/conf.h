@@ -46,6 +46,7 @@ typedef struct conf {
     gint64  av_reload_interval; /* seconds between signature checks; 0: only on SIGHUP */
     char   *av_clamd_socket;    /* unix:PATH or inet:PORT@HOST */
     gint64  av_clamd_timeout;   /* seconds one clamd scan may take */
+    char   *av_temp_directory;  /* libclamav's scratch space; NULL: $TMPDIR or /tmp */
     /* [policy] */
     CONF_ONVIRUS on_virus;
     GPtrArray *rules;           /* RULE* in order (mugai/rules.h); never empty */

@@ -43,6 +43,7 @@ static const PARAM conf_params[] = {
     {"clamav", "reload_interval", PT_INT0, "60", OFF(av_reload_interval), NULL},
     {"clamav", "clamd_socket", PT_STRING, "unix:/run/clamav/clamd.ctl", OFF(av_clamd_socket), NULL},
     {"clamav", "clamd_timeout", PT_INT, "120", OFF(av_clamd_timeout), NULL},
+    {"clamav", "temp_directory", PT_OPTSTRING, "", OFF(av_temp_directory), NULL},
     {"policy", "on_virus", PT_ENUM, "quarantine", OFF(on_virus), onvirus_names},
     {"quarantine", "directory", PT_STRING, "/var/spool/mugai/quarantine", OFF(quar_directory), NULL},
     {"quarantine", "database", PT_OPTSTRING, "", OFF(quar_database), NULL},

@@ -218,6 +218,19 @@ static gboolean library_new(AV_ENGINE *av, const MUGAI_CONF *conf, GError **err)
         || !set_limit(av->engine, CL_ENGINE_MAX_FILES, conf->av_max_files, "max_files", err)
         || !set_limit(av->engine, CL_ENGINE_MAX_SCANTIME, conf->av_max_scantime_ms, "max_scantime", err))
         return FALSE;
+    /* libclamav makes and removes a directory for every scan there. */
+    if (conf->av_temp_directory != NULL) {
+        if (!g_file_test(conf->av_temp_directory, G_FILE_TEST_IS_DIR)) {
+            g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_NOENT, "[clamav] temp_directory: %s is not a directory",
+                        conf->av_temp_directory);
+            return FALSE;
+        }
+        if ((rc = cl_engine_set_str(av->engine, CL_ENGINE_TMPDIR, conf->av_temp_directory)) != CL_SUCCESS) {
+            g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_FAILED, "libclamav: cannot set temp_directory: %s",
+                        cl_strerror(rc));
+            return FALSE;
+        }
+    }
     /* Taken before loading: a change during the load is seen next time. */
     av->dbstat_ok = cl_statinidir(conf->av_database, &av->dbstat) == CL_SUCCESS;
     rc = cl_load(conf->av_database, av->engine, &sigs, CL_DB_STDOPT);
