@@ -158,6 +158,8 @@ e2e_stop() {
         echo "--- postfix log"; tail -50 "$E2E/pf/maillog" 2>/dev/null
     fi
     [ -n "${E2E_KEEP:-}" ] || rm -rf "$E2E"
+    # E2E_ON_STOP: the caller's own clean-up (a command line), run last.
+    [ -z "${E2E_ON_STOP:-}" ] || eval "$E2E_ON_STOP"
 }
 
 # send FILE [swaks options] - submit a message; prints swaks' exit status
