@@ -27,6 +27,11 @@ const char *charset_detect(const char *in, gsize len);
 const char *charset_to_utf8(const char *in, gsize len, const char *declared,
                             GString *out, gsize *bad);
 
+/* charset_keep_loaded - open the converters Japanese mail needs and keep
+ * them open, so that glibc does not unload and reload them per message
+ * (called once per process by engine_new; safe to call again) */
+void    charset_keep_loaded(void);
+
 /* charset_sniff_html_meta - charset named by <meta charset> or
  * <meta http-equiv content="...charset=..."> in the first bytes of an HTML
  * document, or NULL (transfer full) */

@@ -12,6 +12,7 @@
 
 #include <libxml/parser.h>
 
+#include "mugai/charset.h"
 #include "mugai/fname.h"
 #include "mugai/jis.h"
 #include "mugai/mime_part.h"
@@ -40,6 +41,7 @@ static void engine_global_init(void)
     if (g_once_init_enter(&once)) {
         g_mime_init();
         xmlInitParser();
+        charset_keep_loaded();
         g_once_init_leave(&once, 1);
     }
 }

@@ -9,6 +9,8 @@
 #define CHARSET_WRONG_RATIO 8
 /* How far into an HTML document a <meta> charset is looked for. */
 #define CHARSET_META_SCAN_BYTES 4096
+/* Charsets whose converter stays loaded for the life of the process. */
+#define CHARSET_PINNED_MAX 64
 
 typedef struct {
     const char *label;          /* lower-case MIME label */
@@ -185,6 +187,56 @@ static gsize count_high(const char *in, gsize len)
     return n;
 }
 
+/*
+ * glibc unloads a gconv module when its last descriptor closes, so every
+ * message loaded it again: dlopen, relocations, then munmap with a TLB
+ * shootdown on every CPU (5 % of a worker's time under load, perf).  One
+ * descriptor per charset is left open, up to CHARSET_PINNED_MAX of them;
+ * that keeps the module (and those it uses: ISO-2022-JP.so pulls in
+ * libJIS, libGB and libKSC) loaded for GMime's conversions as well.
+ */
+static GMutex charset_pin_lock;
+static GHashTable *charset_pinned;      /* charset name -> its pinned GIConv */
+
+/* pin - keep charset's converter loaded (caller holds charset_pin_lock) */
+static void pin(const char *charset)
+{
+    GIConv  cd;
+
+    if (charset_pinned == NULL)
+        charset_pinned = g_hash_table_new(g_str_hash, g_str_equal);
+    if (g_hash_table_contains(charset_pinned, charset) || g_hash_table_size(charset_pinned) >= CHARSET_PINNED_MAX)
+        return;
+    if ((cd = g_iconv_open("UTF-8", charset)) != (GIConv) - 1)
+        g_hash_table_insert(charset_pinned, g_strdup(charset), cd);
+}
+
+/* charset_keep_loaded - load the converters Japanese mail needs, once */
+void    charset_keep_loaded(void)
+{
+    static const char *const common[] = {"ISO-2022-JP", "CP932", "SHIFT_JIS", "EUC-JP", "EUC-JP-MS",
+                                         "ISO-8859-1", "WINDOWS-1252", "UTF-16", "UTF-7"};
+    gsize   i;
+
+    g_mutex_lock(&charset_pin_lock);
+    for (i = 0; i < G_N_ELEMENTS(common); i++)
+        pin(common[i]);
+    g_mutex_unlock(&charset_pin_lock);
+}
+
+/* cd_open - g_iconv_open("UTF-8", charset), keeping the converter loaded */
+static GIConv cd_open(const char *charset)
+{
+    GIConv  cd = g_iconv_open("UTF-8", charset);
+
+    if (cd != (GIConv) - 1) {
+        g_mutex_lock(&charset_pin_lock);
+        pin(charset);
+        g_mutex_unlock(&charset_pin_lock);
+    }
+    return cd;
+}
+
 /* decode_iconv - append in decoded from charset; count substitutions */
 static gboolean decode_iconv(const char *in, gsize len, const char *charset, GString *out, gsize *bad)
 {
@@ -221,7 +273,7 @@ static gboolean decode_iconv(const char *in, gsize len, const char *charset, GSt
         }
         return TRUE;
     }
-    cd = g_iconv_open("UTF-8", charset);
+    cd = cd_open(charset);
     if (cd == (GIConv) - 1)
         return FALSE;
     while (inleft > 0) {
