@@ -121,8 +121,8 @@ static MCTX *mctx_new(SMFICTX *ctx)
     return m;
 }
 
-/* done - the answer of a recording step: none when the MTA agreed to that */
-static sfsistat done(const MCTX *m, unsigned long step)
+/* step_answer - the answer of a recording step: none when the MTA agreed to that */
+static sfsistat step_answer(const MCTX *m, unsigned long step)
 {
     return (m->no_reply & step) != 0 ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
@@ -161,7 +161,7 @@ static sfsistat mf_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *) sa)->sin6_addr, addr, sizeof(addr));
     m->client_addr = g_strdup(addr);
     m->client_name = g_strdup(hostname ? hostname : "unknown");
-    return done(m, SMFIP_NR_CONN);
+    return step_answer(m, SMFIP_NR_CONN);
 }
 
 static sfsistat mf_helo(SMFICTX *ctx, char *helo)
@@ -170,7 +170,7 @@ static sfsistat mf_helo(SMFICTX *ctx, char *helo)
 
     g_free(m->helo);
     m->helo = g_strdup(helo);
-    return done(m, SMFIP_NR_HELO);
+    return step_answer(m, SMFIP_NR_HELO);
 }
 
 /* strip_brackets - "<a@b>" to "a@b" (transfer full) */
@@ -189,7 +189,7 @@ static sfsistat mf_envfrom(SMFICTX *ctx, char **argv)
 
     message_reset(m);
     m->sender = strip_brackets(argv[0]);
-    return done(m, SMFIP_NR_MAIL);
+    return step_answer(m, SMFIP_NR_MAIL);
 }
 
 static sfsistat mf_envrcpt(SMFICTX *ctx, char **argv)
@@ -197,7 +197,7 @@ static sfsistat mf_envrcpt(SMFICTX *ctx, char **argv)
     MCTX   *m = smfi_getpriv(ctx);
 
     g_ptr_array_add(m->rcpts, strip_brackets(argv[0]));
-    return done(m, SMFIP_NR_RCPT);
+    return step_answer(m, SMFIP_NR_RCPT);
 }
 
 static sfsistat mf_header(SMFICTX *ctx, char *name, char *value)
@@ -214,7 +214,7 @@ static sfsistat mf_header(SMFICTX *ctx, char *name, char *value)
         g_string_append_c(m->hdrs, *p);
     }
     g_string_append(m->hdrs, "\r\n");
-    return done(m, SMFIP_NR_HDR);
+    return step_answer(m, SMFIP_NR_HDR);
 }
 
 /* spool_open - move the body so far into an unlinked file */
@@ -243,14 +243,14 @@ static sfsistat mf_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
     MCTX   *m = smfi_getpriv(ctx);
 
     if (m->spool_failed)
-        return done(m, SMFIP_NR_BODY);
+        return step_answer(m, SMFIP_NR_BODY);
     if (m->spool_fd < 0 && m->mem->len + len > (gsize) mf_conf->milter_spool_memory && !spool_open(m))
         m->spool_failed = TRUE;
     else if (m->spool_fd >= 0 ? !fd_write_all(m->spool_fd, chunk, len)
              : (g_string_append_len(m->mem, (const char *) chunk, (gssize) len), FALSE))
         m->spool_failed = TRUE;
     m->body_len += len;
-    return done(m, SMFIP_NR_BODY);
+    return step_answer(m, SMFIP_NR_BODY);
 }
 
 /* send_message - header section, blank line and body as one WIRE_MESSAGE record */
