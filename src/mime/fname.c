@@ -150,10 +150,10 @@ char   *fname_from_part(GMimeObject *part)
     /* Our own decoding first; GMime's when the raw header is not there. */
     if (cd != NULL && (own = fname_raw_param(cd, "filename")) != NULL && *own)
         return own;
-    g_free(own);
+    g_clear_pointer(&own, g_free);      /* "" found: try the next source */
     if (ct != NULL && (own = fname_raw_param(ct, "name")) != NULL && *own)
         return own;
-    g_free(own);
+    g_clear_pointer(&own, g_free);
     name = g_mime_object_get_content_disposition_parameter(part, "filename");
 
     if (name == NULL || *name == '\0')
