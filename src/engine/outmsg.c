@@ -11,6 +11,8 @@ static const char *const outmsg_keep[] = {
     "Received", "From", "Sender", "Reply-To", "To", "Cc", "Subject", "Date",
     "Message-ID", "In-Reply-To", "References",
 };
+/* What a kept field shows when nothing readable is left of it. */
+#define OUTMSG_UNREADABLE "(unreadable)"
 static const char *const outmsg_address[] = {"From", "Sender", "Reply-To", "To", "Cc"};
 
 /* name_in - case-insensitive membership in a list of names */
@@ -251,8 +253,18 @@ void    outmsg_headers(VERDICT *v, GMimeMessage *msg, const MUGAI_CONF *conf,
             value = outmsg_encode_unstructured(decoded, strlen(name));
             verdict_add_anomaly(v, "overlong-header-reencoded", FALSE);
         }
-        if (*value == '\0')
-            continue;
+        if (*value == '\0') {
+            g_autofree char *given = g_mime_utils_header_unfold(raw);
+
+            /* A field with content of which nothing readable is left
+             * (control characters, broken encoded words) is said to be
+             * unreadable rather than dropped: the reader relies on it. */
+            if (*g_strstrip(given) == '\0')
+                continue;
+            g_free(value);
+            value = g_strdup(OUTMSG_UNREADABLE);
+            verdict_add_anomaly(v, "unreadable-header", FALSE);
+        }
         verdict_add_header(v, name, value);
         if (g_ascii_strcasecmp(name, "From") == 0 && v->log_from == NULL)
             v->log_from = g_mime_utils_header_unfold(raw);
