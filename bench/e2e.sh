@@ -63,6 +63,7 @@ fi
 # TemporaryDirectory): a directory per message on ext4 costs a journal
 # write, and neither should be measured with that.
 SCRATCH=$(mktemp -d /dev/shm/mugai-bench.XXXXXX)
+chmod 755 "$SCRATCH"
 E2E_ON_STOP="${E2E_ON_STOP:+$E2E_ON_STOP; }rm -rf $SCRATCH"
 mkdir -p "$SCRATCH/clamav" "$SCRATCH/md-spool" "$SCRATCH/clamd"
 E2E_MAX_MESSAGE=200M e2e_start "$MILTER_BIN" build/src/mugai
