@@ -5,12 +5,11 @@
 #   bash test/fuzz.sh [TARGET...]        # engine html charset container
 #   FUZZ_SECONDS=3600 FUZZ_SEED=0 bash test/fuzz.sh engine    # a longer run
 #
-# FUZZ_SEED (default 1) fixes libFuzzer's random seed, so the run CI makes
-# is the same sequence of inputs every time (a slower machine only gets less
-# far along it): CI replays known ground and a red CI means a change broke
-# something, not that the dice fell differently.  Exploration is the long
-# runs with FUZZ_SEED=0 (a new seed each time); what they find becomes a
-# fixture, and CI keeps it from coming back.
+# FUZZ_SEED (default 1) fixes libFuzzer's random seed.  That does not make
+# runs repeatable (fresh clones of one commit took different paths), so the
+# CI step still explores and a new finding turns CI red.  Longer runs use
+# FUZZ_SEED=0 (a new seed each time); what they find becomes a fixture, and
+# its golden test keeps it from coming back.
 #
 # Prints "ok - fuzz TARGET (N runs)" or "not ok - ..." per target and ends
 # with "N passed, N failed".  A crash leaves its input in fuzz/crashes/;
