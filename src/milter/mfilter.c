@@ -443,31 +443,6 @@ static gboolean in_list(const char *name, const char *const *list)
     return FALSE;
 }
 
-/* delete_headers - every original field except those in keep, last index first */
-static gboolean delete_headers(SMFICTX *ctx, MCTX *m, const char *const *keep)
-{
-    g_autoptr(GHashTable) done = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    guint   i, j;
-
-    for (i = 0; i < m->hdr_names->len; i++) {
-        const char *name = g_ptr_array_index(m->hdr_names, i);
-        char   *lower = g_ascii_strdown(name, -1);
-        int     count = 0;
-
-        if (in_list(name, keep) || g_hash_table_contains(done, lower)) {
-            g_free(lower);
-            continue;
-        }
-        g_hash_table_add(done, lower);
-        for (j = 0; j < m->hdr_names->len; j++)
-            count += g_ascii_strcasecmp(g_ptr_array_index(m->hdr_names, j), name) == 0;
-        for (; count > 0; count--)
-            if (smfi_chgheader(ctx, (char *) name, count, NULL) != MI_SUCCESS)
-                return FALSE;
-    }
-    return TRUE;
-}
-
 /* values_named - the values of every field called name (any case), in order */
 static GPtrArray *values_named(const GPtrArray *names, const GPtrArray *values, const char *name)
 {
@@ -501,30 +476,32 @@ static gboolean edit_field(SMFICTX *ctx, const char *name, const GPtrArray *have
     return TRUE;
 }
 
-/* edit_headers - turn the original header into the worker's, Received
- * fields untouched, with as few edits as possible: Postfix's cleanup
- * rewrites its queue file for each one, so a field that is already right
- * (From, To, Date, Message-ID in most mail) is not deleted and added back */
-static gboolean edit_headers(SMFICTX *ctx, const MCTX *m, const WREPLY *r)
+/* edit_headers - turn the original header into the wanted fields, those
+ * named in keep untouched, with as few edits as possible: Postfix's
+ * cleanup rewrites its queue file for each one, so a field that is already
+ * right (From, To, Date, Message-ID in most mail) is not deleted and added
+ * back */
+static gboolean edit_headers(SMFICTX *ctx, const MCTX *m, const GPtrArray *want_names,
+                             const GPtrArray *want_values, const char *const *keep)
 {
     g_autoptr(GHashTable) done = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    const GPtrArray *lists[2][2] = {{r->hnames, r->hvalues}, {m->hdr_names, m->hdr_values}};
+    const GPtrArray *lists[2] = {want_names, m->hdr_names};
     guint   l, i;
 
-    for (l = 0; l < 2; l++)
-        for (i = 0; i < lists[l][0]->len; i++) {
-            const char *name = g_ptr_array_index(lists[l][0], i);
+    for (l = 0; l < G_N_ELEMENTS(lists); l++)
+        for (i = 0; i < lists[l]->len; i++) {
+            const char *name = g_ptr_array_index(lists[l], i);
             char   *lower = g_ascii_strdown(name, -1);
             g_autoptr(GPtrArray) have = NULL;
             g_autoptr(GPtrArray) want = NULL;
 
-            if (strcmp(lower, "received") == 0 || g_hash_table_contains(done, lower)) {
+            if (in_list(name, keep) || g_hash_table_contains(done, lower)) {
                 g_free(lower);
                 continue;
             }
             g_hash_table_add(done, lower);
             have = values_named(m->hdr_names, m->hdr_values, name);
-            want = values_named(r->hnames, r->hvalues, name);
+            want = values_named(want_names, want_values, name);
             if (!edit_field(ctx, name, have, want))
                 return FALSE;
         }
@@ -534,7 +511,9 @@ static gboolean edit_headers(SMFICTX *ctx, const MCTX *m, const WREPLY *r)
 /* apply_deliver - all header edits first, then the body (Postfix requires it) */
 static gboolean apply_deliver(SMFICTX *ctx, MCTX *m, const WREPLY *r)
 {
-    return edit_headers(ctx, m, r) && r->body != NULL
+    static const char *const keep_received[] = {"Received", NULL};
+
+    return edit_headers(ctx, m, r->hnames, r->hvalues, keep_received) && r->body != NULL
         && replace_body(ctx, (const char *) r->body->data, r->body->len);
 }
 
@@ -573,6 +552,11 @@ static gboolean hold_poison(SMFICTX *ctx, MCTX *m, const char *queue_id, const c
     g_autofree char *b64 = NULL;
     g_autofree char *status = g_strdup_printf("held; processing-failed=%s", why);
     GString *folded = g_string_new(NULL);
+    /* The notice's own fields; the original's other than those kept go. */
+    const char *notice_names[] = {"MIME-Version", "Content-Type", "Content-Transfer-Encoding", "X-Mugai-Status"};
+    const char *notice_values[] = {"1.0", "text/plain; charset=UTF-8", "base64", status};
+    g_autoptr(GPtrArray) names = g_ptr_array_new();
+    g_autoptr(GPtrArray) values = g_ptr_array_new();
     GError *err = NULL;
     QENVELOPE env = {queue_id, m->client_addr, m->client_name, m->helo, m->sender, NULL};
     g_autofree char *from = raw_header(m, "From");
@@ -608,16 +592,16 @@ static gboolean hold_poison(SMFICTX *ctx, MCTX *m, const char *queue_id, const c
         g_clear_error(&err);
         return FALSE;
     }
+    for (i = 0; i < G_N_ELEMENTS(notice_names); i++) {
+        g_ptr_array_add(names, (gpointer) notice_names[i]);
+        g_ptr_array_add(values, (gpointer) notice_values[i]);
+    }
     b64 = g_base64_encode((const guchar *) text, strlen(text));
     for (i = 0, n = strlen(b64); i < n; i += 76) {
         g_string_append_len(folded, b64 + i, (gssize) MIN(76, n - i));
         g_string_append_c(folded, '\n');
     }
-    ok = delete_headers(ctx, m, mfilter_poison_keep)
-        && smfi_addheader(ctx, "MIME-Version", "1.0") == MI_SUCCESS
-        && smfi_addheader(ctx, "Content-Type", "text/plain; charset=UTF-8") == MI_SUCCESS
-        && smfi_addheader(ctx, "Content-Transfer-Encoding", "base64") == MI_SUCCESS
-        && smfi_addheader(ctx, "X-Mugai-Status", status) == MI_SUCCESS
+    ok = edit_headers(ctx, m, names, values, mfilter_poison_keep)
         && replace_body(ctx, folded->str, folded->len);
     g_string_free(folded, TRUE);
     *qid_out = g_steal_pointer(&qid);

@@ -118,6 +118,9 @@ for kind in crash hang; do
     check "both relayed ($kind)" wait_sink $((n0 + 2))
     pf=$(grep -l "poison $kind" "$E2E"/sink/* | head -1)
     check "$kind poison delivered as a notice" has_header 'X-Mugai-Status: held; processing-failed' "$pf"
+    check "$kind poison notice is text/plain" has_header 'Content-Type: text/plain; charset=UTF-8' "$pf"
+    check "$kind poison notice keeps Subject" has_header "Subject: poison $kind" "$pf"
+    check "$kind poison notice drops the other fields" not has_header 'X-Mugai-Test:' "$pf"
     check "$kind poison original held" grep -q "poison $kind" <(mq list --reason processing-failed)
 done
 check "worker restarted after crash" grep -q 'killed by signal' "$E2E/milter.log"
