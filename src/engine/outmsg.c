@@ -204,12 +204,17 @@ void    outmsg_headers(VERDICT *v, GMimeMessage *msg, const MUGAI_CONF *conf,
         GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
         const char *name = g_mime_header_get_name(h);
         const char *raw0 = g_mime_header_get_raw_value(h);
-        g_autofree char *raw = raw0 ? ewords_normalize(raw0) : NULL;
+        g_autofree char *raw = NULL;
         g_autofree char *value = NULL;
         g_autofree char *unfolded = NULL;
 
-        if (name == NULL || raw == NULL)
+        /* Only kept fields are worth decoding. */
+        if (name == NULL || raw0 == NULL
+            || (!name_in(name, outmsg_keep, G_N_ELEMENTS(outmsg_keep))
+                && !(conf->keep_headers && name_in(name, (const char *const *) conf->keep_headers,
+                                                   g_strv_length(conf->keep_headers)))))
             continue;
+        raw = ewords_normalize(raw0);
         /* Undeclared 8-bit text that is not UTF-8: decode it here, where a
          * byte that fits no charset becomes U+FFFD.  GMime's fallback
          * conversion takes a lone CP932 lead byte as an incomplete
@@ -221,10 +226,6 @@ void    outmsg_headers(VERDICT *v, GMimeMessage *msg, const MUGAI_CONF *conf,
             g_free(raw);
             raw = g_string_free(utf8, FALSE);
         }
-        if (!name_in(name, outmsg_keep, G_N_ELEMENTS(outmsg_keep))
-            && !(conf->keep_headers && name_in(name, (const char *const *) conf->keep_headers,
-                                               g_strv_length(conf->keep_headers))))
-            continue;
         if (name_in(name, outmsg_address, G_N_ELEMENTS(outmsg_address)))
             value = encode_addresses(name, raw, po);
         if (value == NULL) {
