@@ -16,6 +16,7 @@
 
 #include <glib.h>
 
+#include "mugai/bytesrc.h"
 #include "mugai/conf.h"
 
 typedef struct av_engine AV_ENGINE;
@@ -45,8 +46,9 @@ void    av_engine_describe(const AV_ENGINE *av, GString *out);
  * engine was loaded? (always FALSE with clamd, which reloads itself) */
 gboolean av_engine_changed(AV_ENGINE *av);
 
-/* av_scan - scan bytes; on AV_INFECTED *virus gets the signature name, on
- * AV_INCOMPLETE the limit, on AV_ERROR the reason (transfer full in each case) */
-AV_RESULT av_scan(AV_ENGINE *av, const void *buf, gsize len, const char *name, char **virus);
+/* av_scan - scan the bytes of src (a file is read a page at a time); on
+ * AV_INFECTED *virus gets the signature name, on AV_INCOMPLETE the limit,
+ * on AV_ERROR the reason (transfer full in each case) */
+AV_RESULT av_scan(AV_ENGINE *av, const BYTESRC *src, const char *name, char **virus);
 
 #endif

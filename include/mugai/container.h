@@ -1,9 +1,11 @@
-/* container - what an archive or an Office document holds, read in memory
+/* container - what an archive or an Office document holds
  *
  * container_inspect() lists the members of ZIP, 7z, RAR, tar, cpio, cab,
  * LHA, ISO 9660 and gzip/bzip2/xz data (through libarchive), tells whether
- * any of it is encrypted, and looks inside nested archives.  Nothing is
- * written to disk.  Work is bounded by CONTAINER_LIMITS: nesting depth,
+ * any of it is encrypted, and looks inside nested archives.  The data is
+ * read where it is (a buffer, or a file a chunk at a time); a nested
+ * archive is read into memory within max_bytes.  Nothing is written.
+ * Work is bounded by CONTAINER_LIMITS: nesting depth,
  * members listed and bytes decompressed in total; a bound that stops the
  * inspection sets `incomplete`, so that a bomb is a finding, not a hang.
  *
@@ -17,6 +19,7 @@
 
 #include <glib.h>
 
+#include "mugai/bytesrc.h"
 #include "mugai/ftype.h"
 
 /* Bytes of each member read to find its true type. */
@@ -50,9 +53,9 @@ typedef struct {
 /* container_wants - is the true type one container_inspect() looks into? */
 gboolean container_wants(const char *type);
 
-/* container_inspect - look into data of true type type; NULL when the type
- * is not a container (transfer full) */
-CONTAINER_INFO *container_inspect(FTYPE *ft, const void *data, gsize len, const char *type,
+/* container_inspect - look into the bytes of src, of true type type; NULL
+ * when the type is not a container (transfer full) */
+CONTAINER_INFO *container_inspect(FTYPE *ft, const BYTESRC *src, const char *type,
                                   const CONTAINER_LIMITS *lim);
 
 /* container_incomplete - a limit stopped the inspection or the data could

@@ -17,6 +17,7 @@
 
 #include <glib.h>
 
+#include "mugai/bytesrc.h"
 #include "mugai/conf.h"
 
 typedef struct qstore QSTORE;
@@ -91,9 +92,9 @@ char   *qstore_new_id(void);
 /* qstore_id_valid - does id look like one qstore_new_id() makes? */
 gboolean qstore_id_valid(const char *id);
 
-/* qstore_put - store data (the raw original) under id, durably; records a
- * "held" history entry by actor */
-gboolean qstore_put(QSTORE *qs, const char *id, const char *data, gsize len,
+/* qstore_put - store data (the raw original, from memory or a file) under
+ * id, durably; records a "held" history entry by actor */
+gboolean qstore_put(QSTORE *qs, const char *id, const BYTESRC *data,
                     const QENVELOPE *env, const QMETA *meta, const char *actor, GError **err);
 
 /* qstore_msg_dir - the directory holding the originals (borrowed) */

@@ -175,25 +175,51 @@ static char *msg_path(const QSTORE *qs, const char *id)
     return g_build_filename(qs->msgdir, name, NULL);
 }
 
-/* write_durably - temporary file, write, fsync, rename, fsync the directory */
-static gboolean write_durably(const QSTORE *qs, const char *path, const char *data, gsize len, GError **err)
+/* WRITING - a file being written and the checksum of what went into it */
+typedef struct {
+    int     fd;
+    GChecksum *sum;
+} WRITING;
+
+/* write_chunk - BYTESRC_EACH: append to the file, add to the checksum */
+static gboolean write_chunk(const guchar *p, gsize len, gpointer ctx)
+{
+    WRITING *wr = ctx;
+
+    g_checksum_update(wr->sum, p, (gssize) len);
+    while (len > 0) {
+        ssize_t n = write(wr->fd, p, len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = ENOSPC;
+            return FALSE;
+        }
+        p += n;
+        len -= (gsize) n;
+    }
+    return TRUE;
+}
+
+/* write_durably - temporary file, write, fsync, rename, fsync the
+ * directory; *digest gets the hex SHA-256 of data (transfer full) */
+static gboolean write_durably(const QSTORE *qs, const char *path, const BYTESRC *data, char **digest,
+                              GError **err)
 {
     g_autofree char *tmp = g_strconcat(path, ".tmp", NULL);
+    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
     int     fd, dfd;
-    gsize   done = 0;
+    WRITING wr;
 
     fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, qs->gid != (gid_t) -1 ? 0640 : 0600);
     if (fd < 0)
         return io_error(err, errno, "cannot create", tmp);
-    while (done < len) {
-        ssize_t n = write(fd, data + done, len - done);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            goto fail;
-        done += (gsize) n;
-    }
+    wr.fd = fd;
+    wr.sum = sum;
+    if (!bytesrc_each(data, 0, write_chunk, &wr))
+        goto fail;
     if (fsync(fd) != 0)
         goto fail;
     if (close(fd) != 0) {
@@ -210,6 +236,7 @@ static gboolean write_durably(const QSTORE *qs, const char *path, const char *da
         if (rc != 0)
             return io_error(err, errno, "cannot sync", qs->msgdir);
     }
+    *digest = g_strdup(g_checksum_get_string(sum));
     return TRUE;
 
 fail:
@@ -233,7 +260,7 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 }
 
 /* qstore_put - file first, then the index row and its history entry in one transaction */
-gboolean qstore_put(QSTORE *qs, const char *id, const char *data, gsize len,
+gboolean qstore_put(QSTORE *qs, const char *id, const BYTESRC *data,
                     const QENVELOPE *env, const QMETA *meta, const char *actor, GError **err)
 {
     g_autofree char *path = NULL;
@@ -248,10 +275,9 @@ gboolean qstore_put(QSTORE *qs, const char *id, const char *data, gsize len,
         return FALSE;
     }
     path = msg_path(qs, id);
-    if (!write_durably(qs, path, data, len, err))
+    if (!write_durably(qs, path, data, &digest, err))
         return FALSE;
     rcpts = env->recipients ? g_strjoinv("\n", (char **) env->recipients) : NULL;
-    digest = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *) data, len);
     if (meta->preview)
         preview = g_utf8_make_valid(meta->preview, MIN(strlen(meta->preview), QSTORE_PREVIEW_BYTES));
     if (sqlite3_exec(qs->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -272,7 +298,7 @@ gboolean qstore_put(QSTORE *qs, const char *id, const char *data, gsize len,
     bind_text(st, 9, meta->from);
     bind_text(st, 10, meta->subject);
     bind_text(st, 11, meta->message_id);
-    sqlite3_bind_int64(st, 12, (gint64) len);
+    sqlite3_bind_int64(st, 12, (gint64) data->len);
     bind_text(st, 13, digest);
     bind_text(st, 14, meta->reasons);
     bind_text(st, 15, meta->viruses);

@@ -11,6 +11,7 @@
 #include <clamav.h>
 
 #include "mugai/av.h"
+#include "mugai/bytesrc.h"
 #include "mugai/fdio.h"
 #include "mugai/msg.h"
 
@@ -160,33 +161,57 @@ static char *clamd_reply(int fd)
     return g_strchomp(g_string_free(r, FALSE));
 }
 
-/* clamd_command - send one z-command (with optional stream), return the reply */
-static char *clamd_command(const AV_ENGINE *av, const char *cmd, const void *buf, gsize len,
-                           GError **err)
+/* INSTREAM - the state of one stream sent to clamd */
+typedef struct {
+    int     fd;
+    gboolean failed;
+} INSTREAM;
+
+/* instream_chunk - BYTESRC_EACH: one or more INSTREAM chunks */
+static gboolean instream_chunk(const guchar *p, gsize len, gpointer ctx)
+{
+    INSTREAM *is = ctx;
+
+    while (len > 0) {
+        guint32 n = (guint32) MIN(len, AV_CLAMD_CHUNK);
+        guint32 be = GUINT32_TO_BE(n);
+
+        if (!fd_write_all(is->fd, &be, 4) || !fd_write_all(is->fd, p, n)) {
+            is->failed = TRUE;
+            return FALSE;
+        }
+        p += n;
+        len -= n;
+    }
+    return TRUE;
+}
+
+/* clamd_command - send one z-command (with the bytes of src as a stream
+ * when src is not NULL), return the reply */
+static char *clamd_command(const AV_ENGINE *av, const char *cmd, const BYTESRC *src, GError **err)
 {
     int     fd = clamd_connect(av->clamd, av->clamd_timeout, err);
     char   *reply = NULL;
-    gsize   off = 0;
 
     if (fd < 0)
         return NULL;
     if (!fd_write_all(fd, cmd, strlen(cmd) + 1))
         goto io;
-    if (buf != NULL) {
-        do {
-            guint32 n = (guint32) MIN(len - off, AV_CLAMD_CHUNK);
-            guint32 be = GUINT32_TO_BE(n);
+    if (src != NULL) {
+        INSTREAM is = {fd, FALSE};
+        guint32 zero = 0;
 
-            if (!fd_write_all(fd, &be, 4) || (n && !fd_write_all(fd, (const char *) buf + off, n)))
-                goto io;
-            off += n;
-        } while (off < len);
-        if (len > 0) {
-            guint32 zero = 0;
-
-            if (!fd_write_all(fd, &zero, 4))
-                goto io;
+        if (!bytesrc_each(src, 0, instream_chunk, &is)) {
+            if (!is.failed) {   /* our own file could not be read */
+                g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_IO, "cannot read the data to scan: %s",
+                            g_strerror(errno));
+                close(fd);
+                return NULL;
+            }
+            goto io;
         }
+        if (!fd_write_all(fd, &zero, 4))
+            goto io;
     }
     if ((reply = clamd_reply(fd)) == NULL)
         goto io;
@@ -265,7 +290,7 @@ AV_ENGINE *av_engine_new(const MUGAI_CONF *conf, GError **err)
     av->clamd = g_strdup(conf->av_clamd_socket);
     av->clamd_timeout = conf->av_clamd_timeout;
     if (av->mode == CONF_AV_CLAMD) {
-        g_autofree char *pong = clamd_command(av, "zPING", NULL, 0, err);
+        g_autofree char *pong = clamd_command(av, "zPING", NULL, err);
 
         if (pong == NULL)
             goto fail;
@@ -347,7 +372,7 @@ void    av_engine_describe(const AV_ENGINE *av, GString *out)
 {
     if (av->mode == CONF_AV_CLAMD) {
         GError *err = NULL;
-        g_autofree char *ver = clamd_command(av, "zVERSION", NULL, 0, &err);
+        g_autofree char *ver = clamd_command(av, "zVERSION", NULL, &err);
 
         if (ver != NULL) {
             g_string_append_printf(out, "clamav mode: clamd at %s\nclamav version: %s\n", av->clamd, ver);
@@ -378,10 +403,10 @@ static AV_RESULT found(const char *name, char **virus)
 }
 
 /* scan_clamd - INSTREAM to clamd */
-static AV_RESULT scan_clamd(AV_ENGINE *av, const void *buf, gsize len, char **virus)
+static AV_RESULT scan_clamd(AV_ENGINE *av, const BYTESRC *src, char **virus)
 {
     GError *err = NULL;
-    g_autofree char *reply = clamd_command(av, "zINSTREAM", buf, len, &err);
+    g_autofree char *reply = clamd_command(av, "zINSTREAM", src, &err);
     const char *body;
     gsize   n;
 
@@ -403,8 +428,18 @@ static AV_RESULT scan_clamd(AV_ENGINE *av, const void *buf, gsize len, char **vi
     return AV_ERROR;
 }
 
-/* av_scan - scan bytes */
-AV_RESULT av_scan(AV_ENGINE *av, const void *buf, gsize len, const char *name, char **virus)
+/* fd_pread - clcb_pread for a BYTESRC's file: libclamav maps it page by
+ * page and lets old pages go ("aging"), so a large file is not read whole */
+static off_t fd_pread(void *handle, void *buf, size_t count, off_t offset)
+{
+    const BYTESRC *src = handle;
+    gssize  n = bytesrc_read(src, (gsize) offset, buf, count);
+
+    return n < 0 ? -1 : (off_t) n;
+}
+
+/* av_scan - scan the bytes of src */
+AV_RESULT av_scan(AV_ENGINE *av, const BYTESRC *src, const char *name, char **virus)
 {
     struct cl_scan_options opts = {0};
     const char *vname = NULL;
@@ -414,12 +449,14 @@ AV_RESULT av_scan(AV_ENGINE *av, const void *buf, gsize len, const char *name, c
 
     *virus = NULL;
     if (av->mode == CONF_AV_CLAMD)
-        return scan_clamd(av, buf, len, virus);
+        return scan_clamd(av, src, virus);
     opts.parse = ~0u;           /* every archive, document and mail parser */
     opts.general = CL_SCAN_GENERAL_HEURISTICS;
     opts.heuristic = CL_SCAN_HEURISTIC_EXCEEDS_MAX;     /* a limit hit is not "clean" */
-    if ((map = cl_fmap_open_memory(len ? buf : "", len)) == NULL) {
-        *virus = g_strdup("libclamav: cannot map buffer");
+    map = src->data != NULL ? cl_fmap_open_memory(src->len ? (const void *) src->data : "", src->len)
+        : cl_fmap_open_handle((void *) src, 0, src->len, fd_pread, 1);
+    if (map == NULL) {
+        *virus = g_strdup("libclamav: cannot map the data");
         return AV_ERROR;
     }
     rc = cl_scanmap_callback(map, name, &vname, &scanned, av->engine, &opts, NULL);

@@ -1,4 +1,5 @@
-/* container - what an archive or an Office document holds, read in memory */
+/* container - what an archive or an Office document holds */
+#include <errno.h>
 #include <locale.h>
 #include <string.h>
 
@@ -45,8 +46,7 @@ typedef struct {
     gint64  declared_total;     /* uncompressed sizes the headers announce */
 } INSPECT;
 
-static void inspect_any(INSPECT *in, const void *data, gsize len, const char *type,
-                        const char *prefix, guint depth);
+static void inspect_any(INSPECT *in, const BYTESRC *src, const char *type, const char *prefix, guint depth);
 
 /* container_wants - is the true type one we look into? */
 gboolean container_wants(const char *type)
@@ -78,8 +78,8 @@ void    container_info_free(CONTAINER_INFO *ci)
     g_free(ci);
 }
 
-/* utf16_find - does the UTF-16LE form of ascii occur in data? */
-static gboolean utf16_find(const void *data, gsize len, const char *ascii)
+/* utf16_find - does the UTF-16LE form of ascii occur in src? -1 when it could not be read */
+static int utf16_find(const BYTESRC *src, const char *ascii)
 {
     gsize   n = strlen(ascii), i;
     g_autofree guint8 *pat = g_malloc(n * 2);
@@ -88,19 +88,26 @@ static gboolean utf16_find(const void *data, gsize len, const char *ascii)
         pat[2 * i] = (guint8) ascii[i];
         pat[2 * i + 1] = 0;
     }
-    return memmem(data, len, pat, n * 2) != NULL;
+    return bytesrc_find(src, pat, n * 2);
 }
 
 /* inspect_ole - VBA project and encrypted package in an OLE2 file.  The
  * directory entries are UTF-16LE names; a name found anywhere is enough
  * to hold the file for review, never to let it through. */
-static void inspect_ole(INSPECT *in, const void *data, gsize len)
+static void inspect_ole(INSPECT *in, const BYTESRC *src)
 {
+    static const char *const macro[] = {"_VBA_PROJECT", "VBA_PROJECT_CUR", NULL};
+    static const char *const locked[] = {"EncryptedPackage", "EncryptionInfo", NULL};
+    const char *const *p;
+    int     r;
+
     in->ci->document = TRUE;
-    if (utf16_find(data, len, "_VBA_PROJECT") || utf16_find(data, len, "VBA_PROJECT_CUR"))
-        in->ci->macro = TRUE;
-    if (utf16_find(data, len, "EncryptedPackage") || utf16_find(data, len, "EncryptionInfo"))
-        in->ci->encrypted = TRUE;
+    for (p = macro; *p && !in->ci->macro && !in->ci->damaged; p++)
+        if ((r = utf16_find(src, *p)) != 0)
+            *(r > 0 ? &in->ci->macro : &in->ci->damaged) = TRUE;
+    for (p = locked; *p && !in->ci->encrypted && !in->ci->damaged; p++)
+        if ((r = utf16_find(src, *p)) != 0)
+            *(r > 0 ? &in->ci->encrypted : &in->ci->damaged) = TRUE;
 }
 
 /* entry_path - member name as UTF-8: libarchive's own conversion when the
@@ -204,14 +211,78 @@ static void inspect_member(INSPECT *in, struct archive *a, struct archive_entry 
     {
         g_autofree char *sub = g_strconcat(m->path, "/", NULL);
 
-        inspect_any(in, buf->data, buf->len, m->type, sub, depth + 1);
+        BYTESRC nested = bytesrc_mem(buf->data, buf->len);
+
+        inspect_any(in, &nested, m->type, sub, depth + 1);
     }
 }
 
+/* SRCREAD - a BYTESRC file as libarchive reads it */
+typedef struct {
+    const BYTESRC *src;
+    gsize   off;
+    guint8  buf[CONTAINER_READ_CHUNK];
+} SRCREAD;
+
+/* src_read - libarchive's read callback */
+static la_ssize_t src_read(struct archive *a, void *ctx, const void **out)
+{
+    SRCREAD *r = ctx;
+    gssize  n = bytesrc_read(r->src, r->off, r->buf, sizeof(r->buf));
+
+    if (n < 0) {
+        archive_set_error(a, errno, "cannot read the attachment's file");
+        return -1;
+    }
+    r->off += (gsize) n;
+    *out = r->buf;
+    return n;
+}
+
+/* src_seek - libarchive's seek callback */
+static la_int64_t src_seek(struct archive *a, void *ctx, la_int64_t off, int whence)
+{
+    SRCREAD *r = ctx;
+    gint64  to = whence == SEEK_SET ? off : whence == SEEK_CUR ? (gint64) r->off + off
+        : (gint64) r->src->len + off;
+
+    (void) a;
+    if (to < 0)
+        return ARCHIVE_FATAL;
+    r->off = (gsize) MIN(to, (gint64) r->src->len);
+    return (la_int64_t) r->off;
+}
+
+/* src_skip - libarchive's skip callback */
+static la_int64_t src_skip(struct archive *a, void *ctx, la_int64_t n)
+{
+    SRCREAD *r = ctx;
+    gsize   before = r->off;
+
+    (void) a;
+    r->off = (gsize) MIN((gint64) r->off + n, (gint64) r->src->len);
+    return (la_int64_t) (r->off - before);
+}
+
+/* archive_open_src - open a for the bytes of src (r: state for a file) */
+static int archive_open_src(struct archive *a, const BYTESRC *src, SRCREAD *r)
+{
+    if (src->data != NULL)
+        return archive_read_open_memory(a, src->data, src->len);
+    r->src = src;
+    r->off = 0;
+    archive_read_set_read_callback(a, src_read);
+    archive_read_set_seek_callback(a, src_seek);
+    archive_read_set_skip_callback(a, src_skip);
+    archive_read_set_callback_data(a, r);
+    return archive_read_open1(a);
+}
+
 /* inspect_archive - walk the entries of one archive */
-static void inspect_archive(INSPECT *in, const void *data, gsize len, gboolean stream,
+static void inspect_archive(INSPECT *in, const BYTESRC *src, gboolean stream,
                             const char *prefix, guint depth)
 {
+    g_autofree SRCREAD *r = src->data ? NULL : g_new0(SRCREAD, 1);
     CONTAINER_INFO *ci = in->ci;
     struct archive *a = archive_read_new();
     struct archive_entry *e;
@@ -221,7 +292,7 @@ static void inspect_archive(INSPECT *in, const void *data, gsize len, gboolean s
     archive_read_support_format_all(a);
     if (stream)
         archive_read_support_format_raw(a);
-    if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
+    if (archive_open_src(a, src, r) != ARCHIVE_OK) {
         ci->damaged = TRUE;
         goto done;
     }
@@ -258,13 +329,12 @@ done:
 }
 
 /* inspect_any - by type */
-static void inspect_any(INSPECT *in, const void *data, gsize len, const char *type,
-                        const char *prefix, guint depth)
+static void inspect_any(INSPECT *in, const BYTESRC *src, const char *type, const char *prefix, guint depth)
 {
     if (ftype_in(ole_types, type))
-        inspect_ole(in, data, len);
+        inspect_ole(in, src);
     else
-        inspect_archive(in, data, len, ftype_in(stream_types, type), prefix, depth);
+        inspect_archive(in, src, ftype_in(stream_types, type), prefix, depth);
 }
 
 /* utf8_locale - a C.UTF-8 LC_CTYPE locale made once per process, or 0 */
@@ -281,7 +351,7 @@ static locale_t utf8_locale(void)
 }
 
 /* container_inspect - look into data of true type type */
-CONTAINER_INFO *container_inspect(FTYPE *ft, const void *data, gsize len, const char *type,
+CONTAINER_INFO *container_inspect(FTYPE *ft, const BYTESRC *src, const char *type,
                                   const CONTAINER_LIMITS *lim)
 {
     CONTAINER_INFO *ci;
@@ -300,7 +370,7 @@ CONTAINER_INFO *container_inspect(FTYPE *ft, const void *data, gsize len, const 
     in.lim = lim;
     in.ci = ci;
     in.bytes_left = lim->max_bytes;
-    inspect_any(&in, data, len, type, "", 1);
+    inspect_any(&in, src, type, "", 1);
     if (utf8 != (locale_t) 0)
         uselocale(old);
     return ci;

@@ -4,10 +4,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "mugai/conf.h"
+#include "mugai/fdio.h"
 #include "mugai/container.h"
 #include "mugai/fname.h"
 #include "mugai/ftype.h"
@@ -177,6 +179,86 @@ static GByteArray *zip_stored(const char *name, const char *data, guint32 declar
     return z;
 }
 
+/* inspect_mem - container_inspect() of a buffer */
+static CONTAINER_INFO *inspect_mem(FTYPE *ft, const void *data, gsize len, const char *type,
+                                   const CONTAINER_LIMITS *lim)
+{
+    BYTESRC src = bytesrc_mem(data, len);
+
+    return container_inspect(ft, &src, type, lim);
+}
+
+/* file_of - an unlinked file holding data */
+static int file_of(const void *data, gsize len)
+{
+    int     fd = fd_tmpfile(NULL, NULL);
+
+    assert_true(fd >= 0);
+    assert_true(fd_write_all(fd, data, len));
+    return fd;
+}
+
+/* put_utf16 - ascii as UTF-16LE at buf + at */
+static void put_utf16(guint8 *buf, gsize at, const char *ascii)
+{
+    for (; *ascii; ascii++, at += 2) {
+        buf[at] = (guint8) *ascii;
+        buf[at + 1] = 0;
+    }
+}
+
+/* The same inspection read from a file, a chunk at a time. */
+static void test_container_file(void **state)
+{
+    FTYPE  *ft = ftype_new(NULL);
+    CONTAINER_LIMITS lim = {3, 1000, 1024 * 1024};
+    g_autoptr(GByteArray) plain = zip_stored("docs/readme.txt", "hello", 5, FALSE);
+    g_autoptr(GByteArray) locked = zip_stored("secret.txt", "hello", 5, TRUE);
+    gsize   ole_len = 3 * BYTESRC_CHUNK;
+    g_autofree guint8 *ole = g_malloc0(ole_len);
+    CONTAINER_INFO *ci;
+    BYTESRC src;
+    int     fd;
+
+    fd = file_of(plain->data, plain->len);
+    src = bytesrc_file(fd, plain->len);
+    ci = container_inspect(ft, &src, "application/zip", &lim);
+    assert_true(ci->archive);
+    assert_int_equal(ci->members->len, 1);
+    assert_string_equal(((CONTAINER_MEMBER *) g_ptr_array_index(ci->members, 0))->path, "docs/readme.txt");
+    assert_false(ci->encrypted || ci->incomplete || ci->macro);
+    container_info_free(ci);
+    close(fd);
+
+    fd = file_of(locked->data, locked->len);
+    src = bytesrc_file(fd, locked->len);
+    ci = container_inspect(ft, &src, "application/zip", &lim);
+    assert_true(ci->encrypted);
+    container_info_free(ci);
+    close(fd);
+
+    /* An OLE file whose VBA stream name straddles the end of the first
+     * read (BYTESRC_CHUNK plus the name's length less one) is found. */
+    memcpy(ole, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8);
+    put_utf16(ole, BYTESRC_CHUNK + 10, "_VBA_PROJECT");
+    fd = file_of(ole, ole_len);
+    src = bytesrc_file(fd, ole_len);
+    assert_int_equal(bytesrc_find(&src, "_\0V\0B\0A\0_\0P\0R\0O\0J\0E\0C\0T", 23), 1);
+    assert_int_equal(bytesrc_find(&src, "nowhere", 7), 0);
+    ci = container_inspect(ft, &src, "application/x-ole-storage", &lim);
+    assert_true(ci->document && ci->macro);
+    assert_false(ci->encrypted || ci->damaged);
+    container_info_free(ci);
+    /* A file shorter than it was said to be cannot be read: damaged, never clean. */
+    src = bytesrc_file(fd, ole_len + 5 * BYTESRC_CHUNK);
+    assert_int_equal(bytesrc_find(&src, "nowhere", 7), -1);
+    ci = container_inspect(ft, &src, "application/x-ole-storage", &lim);
+    assert_true(ci->damaged);
+    container_info_free(ci);
+    close(fd);
+    ftype_free(ft);
+}
+
 static void test_container(void **state)
 {
     FTYPE  *ft = ftype_new(NULL);
@@ -187,11 +269,11 @@ static void test_container(void **state)
     CONTAINER_INFO *ci;
 
     assert_non_null(ft);
-    assert_null(container_inspect(ft, "x", 1, "text/plain", &lim));
+    assert_null(inspect_mem(ft, "x", 1, "text/plain", &lim));
     assert_true(container_wants("application/x-7z-compressed"));
     assert_true(container_wants("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
 
-    ci = container_inspect(ft, plain->data, plain->len, "application/zip", &lim);
+    ci = inspect_mem(ft, plain->data, plain->len, "application/zip", &lim);
     assert_non_null(ci);
     assert_true(ci->archive);
     assert_int_equal(ci->members->len, 1);
@@ -200,16 +282,16 @@ static void test_container(void **state)
     container_info_free(ci);
 
     /* A member announcing 2 GB: a bomb, found without decompressing it. */
-    ci = container_inspect(ft, bomb->data, bomb->len, "application/zip", &lim);
+    ci = inspect_mem(ft, bomb->data, bomb->len, "application/zip", &lim);
     assert_true(ci->incomplete);
     container_info_free(ci);
 
-    ci = container_inspect(ft, locked->data, locked->len, "application/zip", &lim);
+    ci = inspect_mem(ft, locked->data, locked->len, "application/zip", &lim);
     assert_true(ci->encrypted);
     container_info_free(ci);
 
     /* Garbage that claims to be a ZIP is damaged, not a crash. */
-    ci = container_inspect(ft, "PK\3\4garbage", 11, "application/zip", &lim);
+    ci = inspect_mem(ft, "PK\3\4garbage", 11, "application/zip", &lim);
     assert_non_null(ci);
     assert_true(ci->damaged);
     container_info_free(ci);
@@ -224,6 +306,7 @@ int     main(void)
         cmocka_unit_test(test_extension),
         cmocka_unit_test(test_mismatch),
         cmocka_unit_test(test_container),
+        cmocka_unit_test(test_container_file),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
