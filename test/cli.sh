@@ -55,6 +55,30 @@ mkdir "$tmp/clamtmp"
 printf '[clamav]\ndatabase = %s/fixtures/sigs\ntemp_directory = %s/clamtmp\n' "$PWD" "$tmp" >"$tmp/tmpdir.conf"
 expect 0 "virus=Mugai.Test.EICAR" -- sanitize -c "$tmp/tmpdir.conf" fixtures/msg/policy-eicar-zip.eml
 if [ -n "$(ls -A "$tmp/clamtmp")" ]; then echo "FAIL: temp_directory not left empty"; fail=1; fi
+# [engine] temp_directory: must exist.
+printf '[clamav]\ndatabase = %s/fixtures/sigs\n[engine]\ntemp_directory = %s/no-such-dir\n' "$PWD" "$tmp" >"$tmp/noengtmp.conf"
+expect 75 "\[engine\] temp_directory: .*no-such-dir is not a directory" -- sanitize -c "$tmp/noengtmp.conf" fixtures/msg/alternative-plain.eml
+# Worked on from files (in_memory_max = 1 byte), from a pipe as from a
+# file: the same message out as in memory.
+printf '[clamav]\ndatabase = %s/fixtures/sigs\n[engine]\nin_memory_max = 1\n' "$PWD" >"$tmp/files.conf"
+"$mugai" sanitize -c fixtures/test.conf fixtures/msg/policy-nested.eml >"$tmp/mem.eml" 2>/dev/null
+cat fixtures/msg/policy-nested.eml | "$mugai" sanitize -c "$tmp/files.conf" - >"$tmp/pipe.eml" 2>/dev/null
+if [ ! -s "$tmp/mem.eml" ] || ! cmp -s "$tmp/mem.eml" "$tmp/pipe.eml"; then
+    echo "FAIL: a piped message worked on from files differs from the one in memory"; fail=1
+else
+    echo "ok: piped message from files = in memory"
+fi
+# A temporary file that cannot be written (the file size limit stands in
+# for a full disk): tempfail, nothing on stdout.
+( trap "" XFSZ; ulimit -f 1
+  "$mugai" sanitize -c "$tmp/files.conf" fixtures/msg/policy-nested.eml 2>&1 >"$tmp/out.pipe" | cat
+  echo "rc=$?" ) >"$tmp/err" 2>&1
+if ! grep -q "temporary file failed: .*File too large; answering tempfail" "$tmp/err" \
+    || ! grep -q "451 4.3.0 temporary storage failed" "$tmp/err" || [ -s "$tmp/out.pipe" ]; then
+    echo "FAIL: temporary file write error: $(cat "$tmp/err")"; fail=1
+else
+    echo "ok: temporary file write error -> 451 4.3.0"
+fi
 # A decision (even reject) exits 0; reject writes the reply and no message.
 expect 0 "552 5.3.4" -- sanitize -c fixtures/msg/too-large.conf fixtures/msg/too-large.eml
 if [ -s "$tmp/out" ]; then echo "FAIL: rejected message was written"; fail=1; fi

@@ -47,6 +47,9 @@ typedef struct conf {
     char   *av_clamd_socket;    /* unix:PATH or inet:PORT@HOST */
     gint64  av_clamd_timeout;   /* seconds one clamd scan may take */
     char   *av_temp_directory;  /* libclamav's scratch space; NULL: $TMPDIR or /tmp */
+    /* [engine] */
+    char   *engine_temp_directory;  /* large messages and parts; NULL: $TMPDIR or /tmp */
+    gint64  engine_in_memory_max;   /* larger messages and parts are worked on from files */
     /* [policy] */
     CONF_ONVIRUS on_virus;
     GPtrArray *rules;           /* RULE* in order (mugai/rules.h); never empty */

@@ -16,6 +16,7 @@
 
 #include <glib.h>
 
+#include "mugai/bytesrc.h"
 #include "mugai/conf.h"
 
 typedef struct engine ENGINE;
@@ -59,6 +60,12 @@ VERDICT *sanitize_message(ENGINE *eng, const char *data, gsize len, const char *
  * it answers the MTA (transfer full) */
 VERDICT *sanitize_message_q(ENGINE *eng, const char *data, gsize len, const char *queue_id,
                             const char *quarantine_id);
+
+/* sanitize_source_q - sanitize_message_q() of the message in src, which
+ * may be a file: a message larger than [engine] in_memory_max is worked
+ * on from files, and so is every part larger than that (transfer full) */
+VERDICT *sanitize_source_q(ENGINE *eng, const BYTESRC *src, const char *queue_id,
+                           const char *quarantine_id);
 
 /* verdict_free - release; accepts NULL */
 void    verdict_free(VERDICT *v);

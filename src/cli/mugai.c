@@ -10,14 +10,17 @@
  * 78 configuration error.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "mugai/conf.h"
+#include "mugai/fdio.h"
 #include "mugai/msg.h"
 #include "mugai/sanitize.h"
 
@@ -75,20 +78,60 @@ static MUGAI_CONF *load_conf(const char *path)
     return cli_conf;
 }
 
-/* read_all - the whole input, reading at most max+1 bytes (transfer full) */
-static GByteArray *read_all(FILE *fp, gsize max)
-{
-    GByteArray *ba = g_byte_array_new();
-    guint8  buf[65536];
-    size_t  n;
+/* INPUT - the message to sanitize: a regular file read where it is, or
+ * what a pipe gave, in memory until it is larger than in_memory_max and
+ * in an unlinked temporary file after that */
+typedef struct {
+    GByteArray *mem;
+    int     fd;                 /* the file read, or the temporary file, or -1 */
+    BYTESRC src;
+} INPUT;
 
-    while (ba->len <= max && (n = fread(buf, 1, sizeof(buf), fp)) > 0)
-        g_byte_array_append(ba, buf, (guint) n);
-    if (ferror(fp)) {
-        g_byte_array_unref(ba);
-        return NULL;
+/* read_input - the message from fd (at most max + 1 bytes of a pipe, so
+ * that a message over the limit is still seen to be over it); FALSE on a
+ * read or write error (errno set) */
+static gboolean read_input(int fd, const MUGAI_CONF *conf, INPUT *in)
+{
+    gsize   max = (gsize) conf->max_message_bytes + 1, total = 0;
+    g_autofree guint8 *buf = g_malloc(BYTESRC_CHUNK);
+    struct stat st;
+    GError *err = NULL;
+
+    in->mem = NULL;
+    in->fd = -1;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        in->fd = fd;
+        in->src = bytesrc_file(fd, (gsize) st.st_size);
+        return TRUE;
     }
-    return ba;
+    in->mem = g_byte_array_new();
+    while (total < max) {
+        ssize_t n = read(fd, buf, MIN(BYTESRC_CHUNK, max - total));
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return FALSE;
+        if (n == 0)
+            break;
+        total += (gsize) n;
+        if (in->fd < 0 && total > (gsize) conf->engine_in_memory_max) {
+            if ((in->fd = fd_tmpfile(conf->engine_temp_directory, &err)) < 0) {
+                msg_warn("%s", err->message);
+                g_error_free(err);
+                return FALSE;
+            }
+            if (!fd_write_all(in->fd, in->mem->data, in->mem->len))
+                return FALSE;
+            g_byte_array_set_size(in->mem, 0);
+        }
+        if (in->fd < 0)
+            g_byte_array_append(in->mem, buf, (guint) n);
+        else if (!fd_write_all(in->fd, buf, (gsize) n))
+            return FALSE;
+    }
+    in->src = in->fd >= 0 ? bytesrc_file(in->fd, total) : bytesrc_mem(in->mem->data, in->mem->len);
+    return TRUE;
 }
 
 /* write_file - write text to path via a temporary file and rename */
@@ -111,9 +154,9 @@ static int cmd_sanitize(int argc, char **argv)
     MUGAI_CONF   *conf;
     ENGINE *eng;
     VERDICT *v;
-    GByteArray *data;
+    INPUT   in;
     GError *err = NULL;
-    FILE   *fp = stdin;
+    int     fd = STDIN_FILENO;
     g_autofree char *line = NULL;
     int     i, rc = EX_OK;
 
@@ -132,16 +175,14 @@ static int cmd_sanitize(int argc, char **argv)
             usage();
     }
     conf = load_conf(conf_path);
-    if (input != NULL && strcmp(input, "-") != 0 && (fp = fopen(input, "rb")) == NULL)
+    if (input != NULL && strcmp(input, "-") != 0 && (fd = open(input, O_RDONLY | O_CLOEXEC)) < 0)
         msg_fatal(EX_NOINPUT, "cannot open %s: %s", input, g_strerror(errno));
-    if ((data = read_all(fp, (gsize) conf->max_message_bytes)) == NULL)
+    if (!read_input(fd, conf, &in))
         msg_fatal(EX_IOERR, "cannot read %s: %s", input ? input : "standard input", g_strerror(errno));
-    if (fp != stdin)
-        fclose(fp);
     if ((eng = engine_new(conf, NULL, &err)) == NULL)
         msg_fatal(EX_TEMPFAIL, "%s; no message was processed", err->message);
 
-    v = sanitize_message(eng, (const char *) data->data, data->len, queue_id);
+    v = sanitize_source_q(eng, &in.src, queue_id, NULL);
     line = verdict_log_line(v);
     msg_info("%s", line);
     if (report != NULL) {
@@ -161,7 +202,10 @@ static int cmd_sanitize(int argc, char **argv)
     }
     verdict_free(v);
     engine_free(eng);
-    g_byte_array_unref(data);
+    if (in.mem != NULL)
+        g_byte_array_unref(in.mem);
+    if (in.fd >= 0)
+        close(in.fd);
     return rc;
 }
 

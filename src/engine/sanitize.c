@@ -3,12 +3,14 @@
  * Order of work for one message (each step is a decision point):
  *   1. size limits            -> reject, before anything is parsed
  *   2. line ends unified, header NULs blanked, excess parts cut off
+ *      (normalize.c: in memory, or in a file when the message is large)
  *   3. the raw message scanned (ClamAV's own mail parser)
  *   4. GMime parse, walk: body rendered, every other part recorded
  *   5. URLs rewritten, notice written, header and body encoded
  * A scanner failure at any point ends in tempfail: fail closed.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 
@@ -19,6 +21,7 @@
 #include "mugai/msg.h"
 #include "mugai/sizefmt.h"
 #include "mugai/url.h"
+#include "normalize.h"
 #include "notice.h"
 #include "outmsg.h"
 #include "verdict.h"
@@ -53,6 +56,11 @@ ENGINE *engine_new(const MUGAI_CONF *conf, const ENGINE_OPTS *opts, GError **err
 
     engine_global_init();
     eng->conf = conf;
+    if (conf->engine_temp_directory != NULL && !g_file_test(conf->engine_temp_directory, G_FILE_TEST_IS_DIR)) {
+        g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_NOTDIR, "[engine] temp_directory: %s is not a directory",
+                    conf->engine_temp_directory);
+        goto fail;
+    }
     if ((eng->ft = ftype_new(err)) == NULL)
         goto fail;
     if (!(opts && opts->no_av) && (eng->av = av_engine_new(conf, err)) == NULL)
@@ -93,85 +101,6 @@ void    engine_describe(const ENGINE *eng, GString *out)
 gboolean engine_signatures_changed(ENGINE *eng)
 {
     return eng->av != NULL && av_engine_changed(eng->av);
-}
-
-/* normalize - LF line ends, NULs in the header section blanked; *hdr_len
- * gets the header section's length (transfer full) */
-static GByteArray *normalize(const char *data, gsize len, gsize *hdr_len, guint *nuls)
-{
-    GByteArray *out = g_byte_array_sized_new((guint) len + 1);
-    guint8 *o = out->data;
-    gsize   i = 0, n = 0;
-    /* A file with CR-only line ends (old Mac mailers) has no LF at all; in
-     * any other message a bare CR in the header is not a line end (as in
-     * SMTP and Postfix), so it cannot start a header field or end the
-     * header section early. */
-    gboolean cr_lines = len > 0 && memchr(data, '\n', len) == NULL;
-
-    *nuls = 0;
-    *hdr_len = len;
-    /* Header section: byte by byte, it is short. */
-    for (; i < len; i++) {
-        guint8  c = (guint8) data[i];
-
-        if (c == '\r') {
-            if (i + 1 < len && data[i + 1] == '\n') {
-                c = '\n';
-                i++;
-            } else {
-                c = cr_lines ? '\n' : ' ';
-            }
-        }
-        if (c == '\0') {
-            c = ' ';
-            (*nuls)++;
-        }
-        if (c == '\n' && (n == 0 || o[n - 1] == '\n')) {
-            *hdr_len = n + 1;
-            o[n++] = c;
-            i++;
-            break;
-        }
-        o[n++] = c;             /* n <= i + 1 <= len: within the sized buffer */
-    }
-    /* Body: copy the runs between CRs. */
-    while (i < len) {
-        const char *cr = memchr(data + i, '\r', len - i);
-        gsize   run = (cr ? (gsize) (cr - data) : len) - i;
-
-        memcpy(o + n, data + i, run);
-        n += run;
-        i += run;
-        if (cr == NULL)
-            break;
-        o[n++] = '\n';
-        i += (i + 1 < len && data[i + 1] == '\n') ? 2 : 1;
-    }
-    /* An unterminated last line (the header's, in a message that is all
-     * header) would leave GMime without a header section at all. */
-    if (n > 0 && o[n - 1] != '\n')
-        o[n++] = '\n';         /* the buffer holds len + 1 */
-    g_byte_array_set_size(out, (guint) n);
-    return out;
-}
-
-/* cut_excess_parts - truncate after the line that starts the part beyond
- * max_parts delimiters, so that GMime never builds an unbounded tree */
-static gboolean cut_excess_parts(GByteArray *msg, gint64 max_parts)
-{
-    const guint8 *p = msg->data, *end = msg->data + msg->len;
-    gsize   lines = 0, limit = (gsize) max_parts * 2 + 16;
-
-    while (p + 1 < end) {
-        if (p[0] == '-' && p[1] == '-' && ++lines > limit) {
-            g_byte_array_set_size(msg, (guint) (p - msg->data));
-            return TRUE;
-        }
-        if ((p = memchr(p, '\n', end - p)) == NULL)
-            break;
-        p++;
-    }
-    return FALSE;
 }
 
 /* warning_name - GMime parser finding as a report word; *serious when it may hide content */
@@ -215,14 +144,23 @@ static void on_parser_warning(gint64 offset, GMimeParserWarning code, const gcha
     verdict_add_anomaly((VERDICT *) ctx, name, serious);
 }
 
-/* parse - GMime with mugai's options (transfer full) */
-static GMimeMessage *parse(GByteArray *msg, GMimeParserOptions *po)
+/* parse - GMime with mugai's options; the parts' contents stay where
+ * the normalized message is (GMime keeps offsets, not copies) (transfer full) */
+static GMimeMessage *parse(const NORMAL_MSG *norm, GMimeParserOptions *po)
 {
-    GMimeStream *stream = g_mime_stream_mem_new_with_byte_array(msg);
+    GMimeStream *stream;
     GMimeParser *parser;
     GMimeMessage *m;
+    int     fd;
 
-    g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
+    if (norm->mem != NULL) {
+        stream = g_mime_stream_mem_new_with_byte_array(norm->mem);
+        g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
+    } else {
+        if ((fd = dup(norm->fd)) < 0)
+            return NULL;
+        stream = g_mime_stream_fs_new_with_bounds(fd, 0, (gint64) norm->len);
+    }
     parser = g_mime_parser_new_with_stream(stream);
     g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
     m = g_mime_parser_construct_message(parser, po);
@@ -309,19 +247,27 @@ static gboolean policy_reply(VERDICT *v, const MUGAI_CONF *conf)
     return FALSE;
 }
 
-/* sanitize_parsed - steps 3 to 5 on a normalized message */
-static void sanitize_parsed(ENGINE *eng, VERDICT *v, GByteArray *norm, const char *quarantine_id)
+/* deferred - a tempfail for what went wrong inside mugai (logged) */
+static void deferred(VERDICT *v, const char *what, const char *why, const char *reason, const char *text)
 {
+    msg_warn("queue_id=%s %s: %s; answering tempfail", v->queue_id, what, why);
+    verdict_set_reply(v, DECISION_TEMPFAIL, "451", "4.3.0", reason, text);
+}
+
+/* sanitize_parsed - steps 3 to 5 on a normalized message */
+static void sanitize_parsed(ENGINE *eng, VERDICT *v, const NORMAL_MSG *norm, const char *quarantine_id)
+{
+    BYTESRC src = normalize_src(norm);
     const MUGAI_CONF *conf = eng->conf;
     GMimeParserOptions *po = mime_options_new();
-    WALK    w = {conf, eng->av, eng->ft, notice_text(conf->notice_language), po, v, 0, 0, NULL};
+    WALK    w = {conf, eng->av, eng->ft, notice_text(conf->notice_language), po, v, 0, 0, NULL, NULL};
     g_autoptr(GString) body = g_string_new(NULL);
     g_autofree char *raw_virus = NULL;
     GMimeMessage *msg;
     gboolean withheld = FALSE;
 
     if (eng->av) {
-        switch (av_scan(eng->av, norm->data, norm->len, "message", &raw_virus)) {
+        switch (av_scan(eng->av, &src, "message", &raw_virus)) {
         case AV_INFECTED:
             verdict_add_virus(v, raw_virus);
             break;
@@ -339,11 +285,14 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, GByteArray *norm, const cha
         v->unreadable = TRUE;
     else
         walk_message(&w, msg, body);
-    if (w.av_error != NULL) {
-        msg_warn("queue_id=%s virus scan failed: %s; answering tempfail", v->queue_id, w.av_error);
-        verdict_set_reply(v, DECISION_TEMPFAIL, "451", "4.3.0", "scan-failed",
-                          "virus scan failed; message deferred");
+    if (w.av_error != NULL || w.io_error != NULL) {
+        if (w.av_error != NULL)
+            deferred(v, "virus scan failed", w.av_error, "scan-failed", "virus scan failed; message deferred");
+        else
+            deferred(v, "temporary file failed", w.io_error, "temp-failed",
+                     "temporary storage failed; message deferred");
         g_free(w.av_error);
+        g_free(w.io_error);
         goto done;
     }
     if (policy_reply(v, conf))
@@ -378,47 +327,62 @@ done:
 /* sanitize_message - decide about one message */
 VERDICT *sanitize_message(ENGINE *eng, const char *data, gsize len, const char *queue_id)
 {
-    return sanitize_message_q(eng, data, len, queue_id, NULL);
+    BYTESRC src = bytesrc_mem(data, len);
+
+    return sanitize_source_q(eng, &src, queue_id, NULL);
 }
 
 /* sanitize_message_q - decide about one message; the notice may name quarantine_id */
 VERDICT *sanitize_message_q(ENGINE *eng, const char *data, gsize len, const char *queue_id,
                             const char *quarantine_id)
 {
+    BYTESRC src = bytesrc_mem(data, len);
+
+    return sanitize_source_q(eng, &src, queue_id, quarantine_id);
+}
+
+/* sanitize_source_q - decide about the message in src */
+VERDICT *sanitize_source_q(ENGINE *eng, const BYTESRC *src, const char *queue_id, const char *quarantine_id)
+{
     const MUGAI_CONF *conf = eng->conf;
     VERDICT *v = verdict_new();
     gint64  t0 = g_get_monotonic_time();
-    g_autoptr(GByteArray) norm = NULL;
-    gsize   hdr_len;
-    guint   nuls;
+    NORMAL_MSG norm = {NULL, -1, 0, 0, 0, FALSE, FALSE};
+    GError *err = NULL;
     char    sz[SIZEFMT_BUFSIZE];
 
     v->queue_id = g_strdup(queue_id && *queue_id ? queue_id : "-");
-    v->in_bytes = len;
-    if (len > (gsize) conf->max_message_bytes) {
+    v->in_bytes = src->len;
+    if (src->len > (gsize) conf->max_message_bytes) {
         g_autofree char *text = g_strdup_printf("message too large for sanitizing (limit %s)",
                                                 sizefmt_human(conf->max_message_bytes, sz));
 
         verdict_set_reply(v, DECISION_REJECT, "552", "5.3.4", "message-too-large", text);
         goto done;
     }
-    norm = normalize(data, len, &hdr_len, &nuls);
-    if (hdr_len > (gsize) conf->max_header_bytes) {
+    if (!normalize_message(src, conf, &norm, &err)) {
+        deferred(v, "temporary file failed", err->message, "temp-failed",
+                 "temporary storage failed; message deferred");
+        g_error_free(err);
+        goto done;
+    }
+    if (norm.header_too_large) {
         g_autofree char *text = g_strdup_printf("header section too large for sanitizing (limit %s)",
                                                 sizefmt_human(conf->max_header_bytes, sz));
 
         verdict_set_reply(v, DECISION_REJECT, "552", "5.3.4", "header-too-large", text);
         goto done;
     }
-    if (nuls)
+    if (norm.nuls)
         verdict_add_anomaly(v, "nul-in-header", FALSE);
-    if (cut_excess_parts(norm, conf->max_parts)) {
+    if (norm.cut) {
         v->limits |= LIMIT_PARTS;
         verdict_add_anomaly(v, "too-many-parts", TRUE);
     }
-    sanitize_parsed(eng, v, norm, quarantine_id);
+    sanitize_parsed(eng, v, &norm, quarantine_id);
 
 done:
+    normalize_clear(&norm);
     v->elapsed_ms = (double) (g_get_monotonic_time() - t0) / 1000.0;
     return v;
 }

@@ -26,6 +26,16 @@ static void walk_object(WALK *w, GMimeObject *obj, guint depth, GString *sink, c
 static void blob_found(TEXTBLOB_KIND kind, const char *name, const guchar *data, gsize len,
                        gpointer ctx, GByteArray *out);
 
+/* io_failed - remember the first temporary-file failure (the message is
+ * then deferred); err is taken, or NULL with errno set */
+static void io_failed(WALK *w, GError *err, const char *what)
+{
+    if (w->io_error == NULL)
+        w->io_error = err ? g_strdup(err->message) : g_strdup_printf("%s: %s", what, g_strerror(errno));
+    if (err)
+        g_error_free(err);
+}
+
 /* sink_append - add rendered text, as one paragraph, within max_text_bytes */
 static void sink_append(WALK *w, GString *sink, const char *text, gsize len)
 {
@@ -53,14 +63,13 @@ static void sink_append(WALK *w, GString *sink, const char *text, gsize len)
 
 /* scan_bytes - virus scan; returns the signature name or NULL (transfer
  * full); *incomplete (may be NULL) is set when a scan limit stopped it */
-static char *scan_bytes(WALK *w, const guchar *data, gsize len, const char *name,
-                        gboolean *incomplete)
+static char *scan_bytes(WALK *w, const BYTESRC *data, const char *name, gboolean *incomplete)
 {
     char   *what = NULL;
 
     if (w->av == NULL)
         return NULL;
-    switch (av_scan(w->av, data, len, name, &what)) {
+    switch (av_scan(w->av, data, name, &what)) {
     case AV_CLEAN:
         return NULL;
     case AV_INFECTED:
@@ -101,20 +110,26 @@ static gboolean looks_like_markup(const char *t, gsize len)
 
 /* extract_text - show a clean text file after the body; FALSE when the
  * bytes are not text or do not decode without a replacement character */
-static gboolean extract_text(WALK *w, const ATT_REC *rec, const char *charset,
-                             const guchar *data, gsize len)
+static gboolean extract_text(WALK *w, const ATT_REC *rec, const char *charset, const BYTESRC *src)
 {
+    g_autoptr(GByteArray) loaded = NULL;
     g_autoptr(GByteArray) kept = NULL;
     g_autoptr(GString) utf8 = g_string_new(NULL);
     g_autoptr(GString) text = g_string_new(NULL);
     g_autofree char *shown = NULL;
     const char *used, *want = charset ? charset_canonical(charset) : NULL;
-    gsize   bad = 0;
+    const guchar *data;
+    gsize   bad = 0, len;
 
     if (!g_str_has_prefix(rec->detected_type, "text/") || strcmp(rec->detected_type, "text/html") == 0
         || (rec->declared_type && g_str_has_prefix(rec->declared_type, "text/html"))
-        || memchr(data, '\0', len) != NULL || len > (gsize) w->conf->max_decoded_bytes
-        || looks_like_markup((const char *) data, len))
+        || src->len > (gsize) w->conf->max_decoded_bytes)
+        return FALSE;
+    if ((data = bytesrc_head(src, src->len, &loaded, &len)) == NULL) {
+        io_failed(w, NULL, "cannot read a part back");
+        return FALSE;
+    }
+    if (memchr(data, '\0', len) != NULL || looks_like_markup((const char *) data, len))
         return FALSE;
     kept = g_byte_array_sized_new((guint) len);
     textblob_extract((const char *) data, len, kept, blob_found, w);
@@ -131,14 +146,14 @@ static gboolean extract_text(WALK *w, const ATT_REC *rec, const char *charset,
 }
 
 /* decide - inspect the part and apply the first matching rule */
-static void decide(WALK *w, ATT_REC *rec, const char *charset, const guchar *data, gsize len)
+static void decide(WALK *w, ATT_REC *rec, const char *charset, const BYTESRC *data)
 {
     CONTAINER_LIMITS lim = {(guint) w->conf->archive_depth, (guint) w->conf->archive_members,
                             w->conf->archive_bytes};
     RULE_FACTS f = {0};
     const RULE *rule;
 
-    rec->contents = container_inspect(w->ft, data, len, rec->detected_type, &lim);
+    rec->contents = container_inspect(w->ft, data, rec->detected_type, &lim);
     rec->mismatch = ftype_mismatch(rec->filename, rec->declared_type, rec->detected_type);
     f.filename = rec->filename;
     f.declared_type = rec->declared_type;
@@ -153,7 +168,7 @@ static void decide(WALK *w, ATT_REC *rec, const char *charset, const guchar *dat
     rec->rule = g_strdup(rule_name(rule));
     rec->reason = g_strdup(rule_reason(rule));
     rec->action = rule_action(rule);
-    if (rec->action == RULE_EXTRACT_TEXT && !extract_text(w, rec, charset, data, len))
+    if (rec->action == RULE_EXTRACT_TEXT && !extract_text(w, rec, charset, data))
         rec->not_text = TRUE;
 }
 
@@ -161,19 +176,29 @@ static void decide(WALK *w, ATT_REC *rec, const char *charset, const guchar *dat
  * hashed, inspected and decided by the policy); virus is the signature
  * when a scan of these bytes already found one (taken), else NULL */
 static ATT_REC *record(WALK *w, const char *source, char *filename, const char *declared,
-                       const char *charset, const guchar *data, gsize len, char *virus)
+                       const char *charset, const BYTESRC *data, char *virus)
 {
     ATT_REC *rec = att_rec_new(source);
-    g_autofree char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data, len);
+    g_autofree char *sum = bytesrc_sha256(data);
+    g_autoptr(GByteArray) tmp = NULL;
+    const guchar *head;
+    gsize   head_len;
 
     rec->filename = filename;
     rec->declared_type = g_strdup(declared);
-    rec->detected_type = ftype_detect(w->ft, data, len);
-    rec->size = (gint64) len;
-    g_strlcpy(rec->sha256, sum, sizeof(rec->sha256));
-    rec->virus = virus ? virus : scan_bytes(w, data, len, filename, &rec->incomplete);
+    rec->size = (gint64) data->len;
     verdict_add_attachment(w->v, rec);
-    decide(w, rec, charset, data, len);
+    if (sum == NULL || (head = bytesrc_head(data, FTYPE_MAX_PROBE_BYTES, &tmp, &head_len)) == NULL) {
+        /* Our own file could not be read back: the message is deferred. */
+        io_failed(w, NULL, "cannot read a part back");
+        rec->detected_type = g_strdup("application/octet-stream");
+        g_free(virus);
+        return rec;
+    }
+    rec->detected_type = ftype_detect(w->ft, head, head_len);
+    g_strlcpy(rec->sha256, sum, sizeof(rec->sha256));
+    rec->virus = virus ? virus : scan_bytes(w, data, filename, &rec->incomplete);
+    decide(w, rec, charset, data);
     return rec;
 }
 
@@ -182,8 +207,9 @@ static void blob_found(TEXTBLOB_KIND kind, const char *name, const guchar *data,
                        gpointer ctx, GByteArray *out)
 {
     WALK   *w = ctx;
+    BYTESRC src = bytesrc_mem(data, len);
     ATT_REC *rec = record(w, REASON_IN_TEXT, *name ? fname_utf8(name) : NULL,
-                          textblob_kind_type(kind), NULL, data, len, NULL);
+                          textblob_kind_type(kind), NULL, &src, NULL);
     g_autofree char *shown = rec->filename ? fname_display(rec->filename) : g_strdup(w->nt->att_noname);
     g_autoptr(GString) line = g_string_new(NULL);
 
@@ -192,26 +218,31 @@ static void blob_found(TEXTBLOB_KIND kind, const char *name, const guchar *data,
     g_byte_array_append(out, (const guchar *) "\n", 1);
 }
 
-/* render_part - decoded body text part to UTF-8 text in tmp */
-static void render_part(WALK *w, GMimeObject *obj, gboolean html, GByteArray *data, GString *tmp)
+/* render_part - decoded body text part (its first max_decoded_bytes) to UTF-8 text in tmp */
+static void render_part(WALK *w, GMimeObject *obj, gboolean html, const BYTESRC *src, GString *tmp)
 {
     GMimeContentType *ct = g_mime_object_get_content_type(obj);
     const char *declared = ct ? g_mime_content_type_get_parameter(ct, "charset") : NULL;
     g_autofree char *sniffed = NULL;
-    g_autoptr(GString) utf8 = g_string_sized_new(data->len + 16);
-    gsize   len = data->len;
+    g_autoptr(GByteArray) loaded = NULL;
+    g_autoptr(GString) utf8 = NULL;
+    const guchar *bytes;
+    gsize   len;
 
-    if (len > (gsize) w->conf->max_decoded_bytes) {
-        len = (gsize) w->conf->max_decoded_bytes;
+    if (src->len > (gsize) w->conf->max_decoded_bytes)
         w->v->limits |= LIMIT_DECODED;
+    if ((bytes = bytesrc_head(src, (gsize) w->conf->max_decoded_bytes, &loaded, &len)) == NULL) {
+        io_failed(w, NULL, "cannot read a part back");
+        return;
     }
+    utf8 = g_string_sized_new(len + 16);
     if (html) {
         RENDER_HTML_OPTS ro = {w->nt->image, (guint) w->conf->max_html_depth};
         guint   cut = w->v->html.depth_cut;
 
         if (declared == NULL)
-            declared = sniffed = charset_sniff_html_meta((const char *) data->data, len);
-        charset_to_utf8((const char *) data->data, len, declared, utf8, NULL);
+            declared = sniffed = charset_sniff_html_meta((const char *) bytes, len);
+        charset_to_utf8((const char *) bytes, len, declared, utf8, NULL);
         render_html(utf8->str, utf8->len, &ro, tmp, &w->v->html);
         if (w->v->html.depth_cut > cut)
             w->v->limits |= LIMIT_HTML_DEPTH;
@@ -221,7 +252,7 @@ static void render_part(WALK *w, GMimeObject *obj, gboolean html, GByteArray *da
         const char *format = ct ? g_mime_content_type_get_parameter(ct, "format") : NULL;
         const char *delsp = ct ? g_mime_content_type_get_parameter(ct, "delsp") : NULL;
 
-        textblob_extract((const char *) data->data, len, kept, blob_found, w);
+        textblob_extract((const char *) bytes, len, kept, blob_found, w);
         charset_to_utf8((const char *) kept->data, kept->len, declared, utf8, NULL);
         render_text_plain(utf8->str, utf8->len,
                           format && g_ascii_strcasecmp(format, "flowed") == 0,
@@ -238,27 +269,34 @@ static void walk_leaf(WALK *w, GMimePart *part, GString *sink, const char *reaso
     gboolean plain = strcmp(type, "text/plain") == 0;
     gboolean html = strcmp(type, "text/html") == 0;
     gboolean body = (plain || html) && !mime_is_attachment(obj) && reason == REASON_ATTACHMENT;
-    g_autoptr(GByteArray) data = mime_part_decode(part);
     GMimeContentType *ct = g_mime_object_get_content_type(obj);
     const char *charset = ct ? g_mime_content_type_get_parameter(ct, "charset") : NULL;
     g_autofree char *virus = NULL;
+    GError *err = NULL;
+    MIME_DATA data;
 
+    if (!mime_part_decode(part, (gsize) w->conf->engine_in_memory_max, w->conf->engine_temp_directory,
+                          &data, &err)) {
+        io_failed(w, err, NULL);
+        goto done;
+    }
     if (!body) {
-        record(w, reason, fname_from_part(obj), type, charset, data->data, data->len, NULL);
-        return;
+        record(w, reason, fname_from_part(obj), type, charset, &data.src, NULL);
+        goto done;
     }
     /* Body text is rendered, never passed on: a scan limit does not matter here. */
-    if ((virus = scan_bytes(w, data->data, data->len, "body", NULL)) != NULL) {
-        record(w, REASON_VIRUS, fname_from_part(obj), type, charset, data->data, data->len,
-               g_steal_pointer(&virus));
-        return;
+    if ((virus = scan_bytes(w, &data.src, "body", NULL)) != NULL) {
+        record(w, REASON_VIRUS, fname_from_part(obj), type, charset, &data.src, g_steal_pointer(&virus));
+        goto done;
     }
     if (sink != NULL) {
-        g_autoptr(GString) tmp = g_string_sized_new(data->len);
+        g_autoptr(GString) tmp = g_string_sized_new(MIN(data.src.len, (gsize) w->conf->max_decoded_bytes));
 
-        render_part(w, obj, html, data, tmp);
+        render_part(w, obj, html, &data.src, tmp);
         sink_append(w, sink, tmp->str, tmp->len);
     }
+done:
+    mime_data_clear(&data);
 }
 
 /* is_plain_leaf - text/plain meant as body */
@@ -463,7 +501,9 @@ static void walk_object(WALK *w, GMimeObject *obj, guint depth, GString *sink, c
         /* message/partial and anything else GMime models separately */
         g_autofree char *type = mime_type_of(obj);
 
-        record(w, reason, fname_from_part(obj), type, NULL, (const guchar *) "", 0, NULL);
+        BYTESRC none = bytesrc_mem("", 0);
+
+        record(w, reason, fname_from_part(obj), type, NULL, &none, NULL);
     }
 }
 

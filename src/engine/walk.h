@@ -25,6 +25,7 @@ typedef struct {
     guint   parts;              /* parts visited */
     guint   parts_skipped;      /* parts removed unread because of limits */
     char   *av_error;           /* first scan failure, or NULL */
+    char   *io_error;           /* first temporary file failure, or NULL */
 } WALK;
 
 /* walk_message - render msg's body into out and record its attachments */

@@ -1,4 +1,8 @@
 /* mime_part - small questions asked of GMime objects */
+#include <errno.h>
+#include <unistd.h>
+
+#include "mugai/fdio.h"
 #include "mugai/mime_part.h"
 
 /* Fallback charsets for raw 8-bit header text, in order of trial. */
@@ -37,18 +41,54 @@ gboolean mime_is_attachment(GMimeObject *obj)
     return d != NULL && g_mime_content_disposition_is_attachment(d);
 }
 
-/* mime_part_decode - decoded content of a leaf part */
-GByteArray *mime_part_decode(GMimePart *part)
+/* mime_part_decode - decoded content of a leaf part, in memory or a file */
+gboolean mime_part_decode(GMimePart *part, gsize in_memory_max, const char *tmpdir, MIME_DATA *out,
+                          GError **err)
 {
-    GByteArray *ba = g_byte_array_new();
     GMimeDataWrapper *w = g_mime_part_get_content(part);
-    GMimeStream *mem;
+    GMimeStream *enc = w ? g_mime_data_wrapper_get_stream(w) : NULL;
+    gint64  enc_len = enc ? g_mime_stream_length(enc) : 0;
+    GMimeStream *dst;
+    gint64  n;
 
+    out->mem = NULL;
+    out->fd = -1;
+    out->src = bytesrc_mem("", 0);
     if (w == NULL)
-        return ba;
-    mem = g_mime_stream_mem_new_with_byte_array(ba);
-    g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
-    g_mime_data_wrapper_write_to_stream(w, mem);
-    g_object_unref(mem);
-    return ba;
+        return TRUE;
+    if (enc_len >= 0 && (guint64) enc_len <= in_memory_max) {
+        out->mem = g_byte_array_sized_new((guint) enc_len);
+        dst = g_mime_stream_mem_new_with_byte_array(out->mem);
+        g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(dst), FALSE);
+        g_mime_data_wrapper_write_to_stream(w, dst);
+        g_object_unref(dst);
+        out->src = bytesrc_mem(out->mem->data, out->mem->len);
+        return TRUE;
+    }
+    if ((out->fd = fd_tmpfile(tmpdir, err)) < 0)
+        return FALSE;
+    dst = g_mime_stream_fs_new(dup(out->fd));
+    errno = 0;
+    n = g_mime_data_wrapper_write_to_stream(w, dst);   /* unbuffered: no flush (it would fsync) */
+    g_object_unref(dst);
+    if (n < 0) {
+        int     e = errno ? errno : EIO;
+
+        g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(e), "cannot write a part to a temporary file: %s",
+                    g_strerror(e));
+        return FALSE;
+    }
+    out->src = bytesrc_file(out->fd, (gsize) lseek(out->fd, 0, SEEK_END));
+    return TRUE;
+}
+
+/* mime_data_clear - release the content */
+void    mime_data_clear(MIME_DATA *d)
+{
+    if (d->mem != NULL)
+        g_byte_array_free(d->mem, TRUE);
+    d->mem = NULL;
+    if (d->fd >= 0)
+        close(d->fd);
+    d->fd = -1;
 }
