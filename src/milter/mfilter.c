@@ -59,7 +59,8 @@ typedef struct {
     GPtrArray *hdr_names;       /* char*, in order */
     GPtrArray *hdr_values;      /* char*, as the MTA sent them, same order */
     GString *mem;               /* body while small */
-    int     spool_fd;           /* body once large (unlinked file), or -1 */
+    int     spool_fd;           /* once large, the whole message (header section,
+                                 * blank line, body) in an unlinked file, or -1 */
     gsize   body_len;
     gboolean spool_failed;
     unsigned long no_reply;     /* SMFIP_NR_* steps the MTA agreed to */
@@ -217,7 +218,9 @@ static sfsistat mf_header(SMFICTX *ctx, char *name, char *value)
     return step_answer(m, SMFIP_NR_HDR);
 }
 
-/* spool_open - move the body so far into an unlinked file */
+/* spool_open - move the message so far into an unlinked file: the header
+ * section, the blank line and the body, so that the file is the message
+ * a worker reads and the quarantine holds */
 static gboolean spool_open(MCTX *m)
 {
     g_autofree char *path = g_build_filename(mf_conf->milter_spool, "body.XXXXXX", NULL);
@@ -228,7 +231,8 @@ static gboolean spool_open(MCTX *m)
         return FALSE;
     }
     unlink(path);
-    if (!fd_write_all(fd, m->mem->str, m->mem->len)) {
+    if (!fd_write_all(fd, m->hdrs->str, m->hdrs->len) || !fd_write_all(fd, "\r\n", 2)
+        || !fd_write_all(fd, m->mem->str, m->mem->len)) {
         msg_warn("cannot write spool file: %s", g_strerror(errno));
         close(fd);
         return FALSE;
@@ -253,55 +257,37 @@ static sfsistat mf_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
     return step_answer(m, SMFIP_NR_BODY);
 }
 
-/* send_message - header section, blank line and body as one WIRE_MESSAGE record */
-static gboolean send_message(WIRE *wire, MCTX *m)
+/* message_len - header section, blank line and body */
+static gsize message_len(const MCTX *m)
 {
-    char    buf[MFILTER_CHUNK];
-    gsize   left = m->body_len;
-
-    if (!wire_put_begin(wire, WIRE_MESSAGE, m->hdrs->len + 2 + m->body_len)
-        || !wire_write(wire, m->hdrs->str, m->hdrs->len) || !wire_write(wire, "\r\n", 2))
-        return FALSE;
-    if (m->spool_fd < 0)
-        return wire_write(wire, m->mem->str, m->mem->len);
-    if (lseek(m->spool_fd, 0, SEEK_SET) != 0)
-        return FALSE;
-    while (left > 0) {
-        ssize_t n = read(m->spool_fd, buf, MIN(sizeof(buf), left));
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0 || !wire_write(wire, buf, (gsize) n))
-            return FALSE;
-        left -= (gsize) n;
-    }
-    return TRUE;
+    return m->hdrs->len + 2 + m->body_len;
 }
 
-/* whole_message - the message in memory, for the quarantine (transfer full) */
-static GByteArray *whole_message(MCTX *m)
+/* send_message - the message as one WIRE_MESSAGE record, or once
+ * spooled, its file as a WIRE_MESSAGE_FD record (the worker reads it
+ * where it is: nothing large goes through the socket) */
+static gboolean send_message(WIRE *wire, MCTX *m)
 {
-    GByteArray *ba = g_byte_array_sized_new((guint) (m->hdrs->len + 2 + m->body_len));
-    char    buf[MFILTER_CHUNK];
-    ssize_t n;
+    guint64 len = message_len(m);
 
-    g_byte_array_append(ba, (const guint8 *) m->hdrs->str, (guint) m->hdrs->len);
-    g_byte_array_append(ba, (const guint8 *) "\r\n", 2);
-    if (m->spool_fd < 0) {
-        g_byte_array_append(ba, (const guint8 *) m->mem->str, (guint) m->mem->len);
-        return ba;
-    }
-    if (lseek(m->spool_fd, 0, SEEK_SET) != 0) {
-        g_byte_array_free(ba, TRUE);
-        return NULL;
-    }
-    while ((n = read(m->spool_fd, buf, sizeof(buf))) > 0)
-        g_byte_array_append(ba, (const guint8 *) buf, (guint) n);
-    if (n < 0) {
-        g_byte_array_free(ba, TRUE);
-        return NULL;
-    }
-    return ba;
+    if (m->spool_fd >= 0)
+        return wire_put_fd(wire, WIRE_MESSAGE_FD, &len, sizeof(len), m->spool_fd);
+    return wire_put_begin(wire, WIRE_MESSAGE, len) && wire_write(wire, m->hdrs->str, m->hdrs->len)
+        && wire_write(wire, "\r\n", 2) && wire_write(wire, m->mem->str, m->mem->len);
+}
+
+/* whole_message - the message for the quarantine: the spool file, or
+ * the parts gathered into *mem (transfer full via *mem) */
+static BYTESRC whole_message(MCTX *m, GByteArray **mem)
+{
+    *mem = NULL;
+    if (m->spool_fd >= 0)
+        return bytesrc_file(m->spool_fd, message_len(m));
+    *mem = g_byte_array_sized_new((guint) message_len(m));
+    g_byte_array_append(*mem, (const guint8 *) m->hdrs->str, (guint) m->hdrs->len);
+    g_byte_array_append(*mem, (const guint8 *) "\r\n", 2);
+    g_byte_array_append(*mem, (const guint8 *) m->mem->str, (guint) m->mem->len);
+    return bytesrc_mem((*mem)->data, (*mem)->len);
 }
 
 /* progress - keep the MTA waiting while a worker works */
@@ -547,7 +533,8 @@ static char *raw_header(const MCTX *m, const char *name)
 static gboolean hold_poison(SMFICTX *ctx, MCTX *m, const char *queue_id, const char *why, char **qid_out)
 {
     g_autofree char *qid = qstore_new_id();
-    g_autoptr(GByteArray) orig = whole_message(m);
+    g_autoptr(GByteArray) orig_mem = NULL;
+    BYTESRC orig = whole_message(m, &orig_mem);
     g_autofree char *text = NULL;
     g_autofree char *b64 = NULL;
     g_autofree char *status = g_strdup_printf("held; processing-failed=%s", why);
@@ -567,8 +554,6 @@ static gboolean hold_poison(SMFICTX *ctx, MCTX *m, const char *queue_id, const c
     gboolean ok;
     gsize   i, n;
 
-    if (orig == NULL)
-        return FALSE;
     g_ptr_array_add(m->rcpts, NULL);
     env.recipients = (const char *const *) m->rcpts->pdata;
     if (strcmp(mf_conf->notice_language, "en") == 0)
@@ -583,8 +568,7 @@ static gboolean hold_poison(SMFICTX *ctx, MCTX *m, const char *queue_id, const c
     g_mutex_lock(&mf_store_lock);
     if (mf_store == NULL)
         mf_store = qstore_open(mf_conf, FALSE, &err);
-    ok = mf_store != NULL && qstore_put(mf_store, qid, (const char *) orig->data, orig->len, &env, &meta,
-                                        "mugai-milter", &err);
+    ok = mf_store != NULL && qstore_put(mf_store, qid, &orig, &env, &meta, "mugai-milter", &err);
     g_mutex_unlock(&mf_store_lock);
     g_ptr_array_remove_index(m->rcpts, m->rcpts->len - 1);
     if (!ok) {

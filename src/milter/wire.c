@@ -8,8 +8,13 @@
 #include "mugai/fdio.h"
 #include "wire.h"
 
+/* Descriptors a reader keeps until they are taken; more are closed. */
+#define WIRE_MAX_FDS 4
+
 struct WIRE {
     int     fd;                 /* borrowed */
+    int     fds[WIRE_MAX_FDS];  /* received, not yet taken: fds[0..nfds) */
+    guint   nfds;
     GString *out;               /* records not yet written */
     gboolean failed;            /* a write failed: every later call fails */
     char    in[WIRE_BUFFER_BYTES];  /* read ahead: in[in_at..in_end) */
@@ -31,6 +36,8 @@ void    wire_free(WIRE *w)
 {
     if (w == NULL)
         return;
+    while (w->nfds > 0)
+        close(w->fds[--w->nfds]);
     g_string_free(w->out, TRUE);
     g_free(w);
 }
@@ -83,6 +90,77 @@ gboolean wire_put(WIRE *w, char tag, const void *data, gsize len)
     return wire_put_begin(w, tag, len) && wire_write(w, data, len);
 }
 
+/* wire_put_fd - one record, sent at once with fd attached to its first byte */
+gboolean wire_put_fd(WIRE *w, char tag, const void *data, gsize len, int fd)
+{
+    char    cbuf[CMSG_SPACE(sizeof(int))];
+    struct msghdr mh = {0};
+    struct iovec iov;
+    struct cmsghdr *cm;
+    ssize_t n;
+
+    if (!wire_flush(w) || !wire_put(w, tag, data, len))
+        return FALSE;
+    memset(cbuf, 0, sizeof(cbuf));
+    iov.iov_base = w->out->str;
+    iov.iov_len = w->out->len;
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = cbuf;
+    mh.msg_controllen = sizeof(cbuf);
+    cm = CMSG_FIRSTHDR(&mh);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+    do
+        n = sendmsg(w->fd, &mh, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0) {
+        w->failed = TRUE;
+        return FALSE;
+    }
+    /* The descriptor went with the first byte; the rest is plain data. */
+    g_string_erase(w->out, 0, n);
+    return wire_flush(w);
+}
+
+/* wire_take_fd - the oldest descriptor received */
+int     wire_take_fd(WIRE *w)
+{
+    int     fd;
+
+    if (w->nfds == 0)
+        return -1;
+    fd = w->fds[0];
+    memmove(w->fds, w->fds + 1, (--w->nfds) * sizeof(int));
+    return fd;
+}
+
+/* keep_fds - descriptors that came with a read */
+static void keep_fds(WIRE *w, struct msghdr *mh)
+{
+    struct cmsghdr *cm;
+
+    for (cm = CMSG_FIRSTHDR(mh); cm != NULL; cm = CMSG_NXTHDR(mh, cm)) {
+        int    *fds = (int *) CMSG_DATA(cm);
+        gsize   i, n;
+
+        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+            continue;
+        n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (i = 0; i < n; i++) {
+            int     fd;
+
+            memcpy(&fd, fds + i, sizeof(int));
+            if (w->nfds < WIRE_MAX_FDS)
+                w->fds[w->nfds++] = fd;
+            else
+                close(fd);
+        }
+    }
+}
+
 /* wire_put_str - a string record; NULL adds nothing */
 gboolean wire_put_str(WIRE *w, char tag, const char *s)
 {
@@ -97,9 +175,21 @@ static WIRE_STATUS fill(WIRE *w, char *dst, gsize len, gsize *got, gint64 deadli
     for (;;) {
         struct pollfd pfd = {w->fd, POLLIN, 0};
         gint64  now, wait = WIRE_TICK_SECONDS * G_USEC_PER_SEC;
-        ssize_t n = recv(w->fd, dst, len, MSG_DONTWAIT);
+        char    cbuf[CMSG_SPACE(sizeof(int) * WIRE_MAX_FDS)];
+        struct iovec iov = {dst, len};
+        struct msghdr mh = {0};
+        ssize_t n;
         int     rc;
 
+        mh.msg_iov = &iov;
+        mh.msg_iovlen = 1;
+        mh.msg_control = cbuf;
+        mh.msg_controllen = sizeof(cbuf);
+        n = recvmsg(w->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        if (n > 0)
+            keep_fds(w, &mh);
+        if (n > 0 && (mh.msg_flags & MSG_CTRUNC))
+            return WIRE_ERROR;  /* a descriptor was lost */
         if (n > 0) {
             *got = (gsize) n;
             return WIRE_OK;

@@ -2,7 +2,9 @@
  *
  * A record is one tag byte, a 32-bit length in host order and that many
  * bytes; a request or reply is a run of records ended by WIRE_END.  Both
- * ends are processes of the same program on the same host.
+ * ends are processes of the same program on the same host.  A record may
+ * carry a file descriptor (SCM_RIGHTS): a large message goes to the
+ * worker as its spool file, not through the socket.
  */
 #ifndef MUGAI_WIRE_H
 #define MUGAI_WIRE_H
@@ -20,6 +22,7 @@
 #define WIRE_SENDER     's'
 #define WIRE_RCPT       'r'
 #define WIRE_MESSAGE    'm'
+#define WIRE_MESSAGE_FD 'f'     /* 64-bit length; the message is the file sent with it */
 /* Tags of the reply (worker -> front). */
 #define WIRE_HELLO      'P'     /* worker pid, sent on accept */
 #define WIRE_DECISION   'd'
@@ -70,6 +73,14 @@ gboolean wire_write(WIRE *w, const void *data, gsize len);
 
 /* wire_put_str - wire_put of a string (NULL adds nothing) */
 gboolean wire_put_str(WIRE *w, char tag, const char *s);
+
+/* wire_put_fd - add one record and send fd with it (the caller keeps
+ * its own fd); flushes; FALSE on error */
+gboolean wire_put_fd(WIRE *w, char tag, const void *data, gsize len, int fd);
+
+/* wire_take_fd - the oldest descriptor received and not yet taken, or -1
+ * (transfer full: the caller closes it; wire_free closes the others) */
+int     wire_take_fd(WIRE *w);
 
 /* wire_flush - write what was added; FALSE on error */
 gboolean wire_flush(WIRE *w);

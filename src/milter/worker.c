@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -31,8 +32,28 @@ typedef struct {
     GPtrArray *records;         /* GByteArray* kept alive */
     const char *queue_id, *client, *client_name, *helo, *sender;
     GPtrArray *rcpts;           /* const char* */
-    GByteArray *message;
+    BYTESRC src;                /* the message: a record, or the front's spool file */
+    gboolean have_message;
+    int     message_fd;         /* the spool file (closed by serve), or -1 */
 } WREQ;
+
+/* message_file - a WIRE_MESSAGE_FD record: the length, and the file that
+ * came with it, which must hold at least that much */
+static gboolean message_file(WIRE *wire, const GByteArray *d, WREQ *rq)
+{
+    guint64 len;
+    struct stat st;
+
+    if (d->len != sizeof(len) || rq->message_fd >= 0 || (rq->message_fd = wire_take_fd(wire)) < 0)
+        return FALSE;
+    memcpy(&len, d->data, sizeof(len));
+    if (fstat(rq->message_fd, &st) != 0 || !S_ISREG(st.st_mode) || (guint64) st.st_size < len) {
+        msg_warn("worker: the front's spool file is not what it said (%" G_GUINT64_FORMAT " bytes)", len);
+        return FALSE;
+    }
+    rq->src = bytesrc_file(rq->message_fd, (gsize) len);
+    return TRUE;
+}
 
 /* read_request - records up to WIRE_END; FALSE when the front went away */
 static gboolean read_request(WIRE *wire, WREQ *rq)
@@ -53,8 +74,15 @@ static gboolean read_request(WIRE *wire, WREQ *rq)
         case WIRE_HELO: rq->helo = (const char *) d->data; break;
         case WIRE_SENDER: rq->sender = (const char *) d->data; break;
         case WIRE_RCPT: g_ptr_array_add(rq->rcpts, d->data); break;
-        case WIRE_MESSAGE: rq->message = d; break;
-        case WIRE_END: return rq->message != NULL;
+        case WIRE_MESSAGE:
+            rq->src = bytesrc_mem(d->data, d->len);
+            rq->have_message = TRUE;
+            break;
+        case WIRE_MESSAGE_FD:
+            if (!(rq->have_message = message_file(wire, d, rq)))
+                return FALSE;
+            break;
+        case WIRE_END: return rq->have_message;
         default: return FALSE;
         }
     }
@@ -74,8 +102,7 @@ static gboolean hold(QSTORE **qs, const MUGAI_CONF *conf, const WREQ *rq, const 
 
     if (*qs == NULL && (*qs = qstore_open(conf, FALSE, &err)) == NULL)
         goto fail;
-    if (qstore_put(*qs, verdict_quarantine_id(v), (const char *) rq->message->data, rq->message->len,
-                   &env, &meta, "mugai-milter", &err))
+    if (qstore_put(*qs, verdict_quarantine_id(v), &rq->src, &env, &meta, "mugai-milter", &err))
         return TRUE;
     /* The connection may be stale (database replaced): reopen next time. */
     qstore_close(*qs);
@@ -143,13 +170,13 @@ static void reply(WIRE *wire, const VERDICT *v, gboolean held_ok)
  * -Dtest_hooks=true, active only with MUGAI_TEST_HOOKS=1 in the
  * environment): a message carrying "X-Mugai-Test: crash" aborts the
  * worker, "X-Mugai-Test: hang" stops it until it is killed. */
-static void test_fault(const GByteArray *m)
+static void test_fault(const BYTESRC *m)
 {
     if (g_strcmp0(g_getenv("MUGAI_TEST_HOOKS"), "1") != 0)
         return;
-    if (memmem(m->data, m->len, "\nX-Mugai-Test: crash", 20) != NULL)
+    if (bytesrc_find(m, "\nX-Mugai-Test: crash", 20) == 1)
         abort();
-    if (memmem(m->data, m->len, "\nX-Mugai-Test: hang", 19) != NULL)
+    if (bytesrc_find(m, "\nX-Mugai-Test: hang", 19) == 1)
         for (;;)
             pause();
 }
@@ -165,20 +192,23 @@ static void serve(int fd, ENGINE *eng, const MUGAI_CONF *conf, QSTORE **qs)
     VERDICT *v;
     gboolean held_ok = TRUE;
 
+    rq.message_fd = -1;
     rq.records = g_ptr_array_new_with_free_func((GDestroyNotify) g_byte_array_unref);
     rq.rcpts = g_ptr_array_new();
     if (!wire_put(wire, WIRE_HELLO, &pid, sizeof(pid)) || !read_request(wire, &rq))
         goto done;
     g_ptr_array_add(rq.rcpts, NULL);
 #ifdef MUGAI_TEST_HOOKS
-    test_fault(rq.message);
+    test_fault(&rq.src);
 #endif
-    v = sanitize_message_q(eng, (const char *) rq.message->data, rq.message->len, rq.queue_id, qid);
+    v = sanitize_source_q(eng, &rq.src, rq.queue_id, qid);
     if (verdict_quarantine_id(v) != NULL)
         held_ok = hold(qs, conf, &rq, v);
     reply(wire, v, held_ok);
     verdict_free(v);
 done:
+    if (rq.message_fd >= 0)
+        close(rq.message_fd);
     wire_free(wire);
     g_ptr_array_free(rq.rcpts, TRUE);
     g_ptr_array_free(rq.records, TRUE);

@@ -104,6 +104,30 @@ check "too large is refused" test $? -ne 0
 check "refusal is 552 5.3.4" grep -q '552 5.3.4' <(swaks --server 127.0.0.1 --port $P_SMTPD --from a@example.net --to b@example.lg.jp --data @"$big" 2>&1)
 check "nothing relayed" test "$(sink_count)" -eq "$n0"
 
+# 8b. Larger than spool_memory (64K): the front spools the whole message
+# and hands the worker the file (SCM_RIGHTS), not its bytes; the worker
+# holds it whole and delivers the sanitized text.
+spooled="$E2E/spooled.eml"
+python3 - "$spooled" <<'PY'
+import base64, sys
+exe = b'MZ' + bytes(range(256)) * 1200
+with open(sys.argv[1], 'wb') as f:
+    f.write(b'From: a@example.net\r\nTo: b@example.lg.jp\r\nSubject: spooled\r\nMIME-Version: 1.0\r\n'
+            b'Content-Type: multipart/mixed; boundary=s\r\n\r\n--s\r\nContent-Type: text/plain\r\n\r\n'
+            b'larger than spool_memory\r\n--s\r\nContent-Type: application/octet-stream\r\n'
+            b'Content-Disposition: attachment; filename="tool.exe"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+            + base64.encodebytes(exe).replace(b'\n', b'\r\n') + b'--s--\r\n')
+PY
+n0=$(sink_count)
+send "$spooled"
+check "spooled message relayed" wait_sink $((n0 + 1))
+sf=$(newest_sink)
+check "spooled message sanitized, attachment held" has_header 'X-Mugai-Status: sanitized;.*quarantined=1' "$sf"
+check "spooled message's text delivered" grep -q 'larger than spool_memory' <(decoded "$sf")
+sid=$(held_ids | head -1)
+# (swaks ends DATA with an extra CRLF, which Postfix passes on)
+check "spooled original held whole" cmp -s <(body_of "$spooled"; echo) <(mq export "$sid" | body_of /dev/stdin)
+
 # 9. Poison: a worker that crashes or hangs; others in flight are unaffected.
 for kind in crash hang; do
     p="$E2E/poison-$kind.eml"
