@@ -18,7 +18,8 @@
 # for included): mugai's supervisor, front and workers; MIMEDefang's
 # multiplexor, milter, Perl workers and clamd.  Peak memory: the sum of
 # VmHWM over those processes.  Then: peak RSS of mugai-milter with 50
-# concurrent messages, and for one 100 MB message.
+# concurrent messages, and for one message of 10, 50 and 100 MB
+# (BENCH_BIG_SIZES) in turn.
 # Machine CPU per message (all processes, from /proc/stat) shows what each
 # set-up costs the box as a whole, Postfix and the load generator included.
 # Prints a table and the ratios; needs root, postfix, swaks, mimedefang,
@@ -243,16 +244,20 @@ n0=$(sink_count)
 LOADGEN_ID_BASE=8000000 python3 test/e2e/loadgen.py "$P_SMTPD" 500 50 "${files[@]}" >/dev/null
 wait_sink $((n0 + 500))
 echo "mugai-milter, 50 concurrent sessions (500 messages): peak RSS $(( $(hwm_kb $(mugai_pids)) / 1024 )) MB summed over $(mugai_pids | wc -w) processes; largest single process $(( $(for p in $(mugai_pids); do awk '/^VmHWM/ {print $2}' /proc/$p/status; done | sort -n | tail -1) / 1024 )) MB"
-python3 - "$E2E/big.eml" <<'PY'
+# One large message at a time, of growing size: the worker's peak should
+# not grow with it (the front spools past spool_memory and hands the file
+# over; the engine works from files past [engine] in_memory_max).
+for mb in ${BENCH_BIG_SIZES:-10 50 100}; do
+python3 - "$E2E/big.eml" "$mb" <<'PY'
 import base64, os, sys
 with open(sys.argv[1], 'wb') as f:
-    f.write(b'From: a@example.net\r\nTo: b@example.lg.jp\r\nSubject: 100 MB\r\nMIME-Version: 1.0\r\n'
+    f.write(b'From: a@example.net\r\nTo: b@example.lg.jp\r\nSubject: big\r\nMIME-Version: 1.0\r\n'
             b'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nbig one\r\n'
             b'--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="big.bin"\r\n'
             b'Content-Transfer-Encoding: base64\r\n\r\n')
     raw = os.urandom(57 * 1024)
     line = base64.encodebytes(raw).replace(b'\n', b'\r\n')
-    for _ in range(int(100 * 1024 * 1024 / len(line))):
+    for _ in range(int(int(sys.argv[2]) * 1024 * 1024 / len(line))):
         f.write(line)
     f.write(b'--b--\r\n')
 PY
@@ -265,3 +270,4 @@ wait_sink $((n0 + 1))
 t1=$(date +%s.%N)
 front=$(front_pid)
 echo "one $(( $(stat -c %s "$E2E/big.eml") / 1048576 )) MB message: relayed in $(printf '%.1f' "$(echo "$t1 - $t0" | bc)") s; peak RSS front $(( $(awk '/^VmHWM/ {print $2}' /proc/$front/status) / 1024 )) MB (spooled to disk), largest worker $(( $(for p in $(mugai_pids); do [ "$p" = "$front" ] || [ "$p" = "$MILTER_PID" ] || awk '/^VmHWM/ {print $2}' /proc/$p/status; done | sort -n | tail -1) / 1024 )) MB, all processes $(( $(hwm_kb $(mugai_pids)) / 1024 )) MB (idle before: $((before / 1024)) MB)"
+done

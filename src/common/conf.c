@@ -45,7 +45,7 @@ static const PARAM conf_params[] = {
     {"clamav", "clamd_timeout", PT_INT, "120", OFF(av_clamd_timeout), NULL},
     {"clamav", "temp_directory", PT_OPTSTRING, "", OFF(av_temp_directory), NULL},
     {"engine", "temp_directory", PT_OPTSTRING, "", OFF(engine_temp_directory), NULL},
-    {"engine", "in_memory_max", PT_SIZE, "1M", OFF(engine_in_memory_max), NULL},
+    {"engine", "in_memory_max", PT_SIZE, "8M", OFF(engine_in_memory_max), NULL},
     {"policy", "on_virus", PT_ENUM, "quarantine", OFF(on_virus), onvirus_names},
     {"quarantine", "directory", PT_STRING, "/var/spool/mugai/quarantine", OFF(quar_directory), NULL},
     {"quarantine", "database", PT_OPTSTRING, "", OFF(quar_database), NULL},
