@@ -20,12 +20,14 @@ int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static FTYPE *ft;
     CONTAINER_LIMITS lim = {3, 100, 4 * 1024 * 1024};
     CONTAINER_INFO *ci;
+    BYTESRC src;
 
     if (size == 0)
         return 0;
     if (ft == NULL && (ft = ftype_new(NULL)) == NULL)
         abort();
-    ci = container_inspect(ft, data + 1, size - 1, types[data[0] % G_N_ELEMENTS(types)], &lim);
+    src = bytesrc_mem(data + 1, size - 1);
+    ci = container_inspect(ft, &src, types[data[0] % G_N_ELEMENTS(types)], &lim);
     if (ci == NULL || ci->members->len > lim.max_members)
         abort();
     container_info_free(ci);
