@@ -50,4 +50,27 @@ char   *bytesrc_sha256(const BYTESRC *s);
  * -1 when a read failed (errno set) */
 int     bytesrc_find(const BYTESRC *s, const void *needle, gsize nlen);
 
+/* BYTESTORE - bytes owned here: in memory while small, in an unlinked
+ * file once they outgrow a limit (or a file taken over); src reads them
+ * either way.  Start from BYTESTORE_INIT; bytestore_clear() releases. */
+typedef struct {
+    GByteArray *mem;            /* the bytes while in memory, or NULL */
+    int     fd;                 /* the file (closed by bytestore_clear), or -1 */
+    BYTESRC src;
+} BYTESTORE;
+
+#define BYTESTORE_INIT {NULL, -1, {(const guchar *) "", -1, 0}}
+
+/* bytestore_append - add n bytes; when the total would pass
+ * in_memory_max, what is held moves to a new unlinked file in dir (NULL:
+ * $TMPDIR or /tmp) and this and later bytes are written to it.  FALSE and
+ * *err when the file cannot be made or written (the store is then only
+ * fit to be cleared) */
+gboolean bytestore_append(BYTESTORE *b, const void *p, gsize n, gsize in_memory_max, const char *dir,
+                          GError **err);
+
+/* bytestore_clear - release the bytes and close the file; *b is
+ * BYTESTORE_INIT afterwards (clearing twice is harmless) */
+void    bytestore_clear(BYTESTORE *b);
+
 #endif

@@ -18,24 +18,13 @@ char   *mime_type_of(GMimeObject *obj);
 /* mime_is_attachment - Content-Disposition says attachment */
 gboolean mime_is_attachment(GMimeObject *obj);
 
-/* MIME_DATA - the decoded content of a leaf part, in memory or in an
- * unlinked file; src reads it either way */
-typedef struct {
-    GByteArray *mem;            /* the content, or NULL when it is in fd */
-    int     fd;                 /* an unlinked file, or -1 */
-    BYTESRC src;
-} MIME_DATA;
-
 /* mime_part_decode - decode a leaf part's content into *out (empty when
  * it has none): in memory when its encoded form is at most in_memory_max
  * bytes (decoding never grows data: base64, quoted-printable and uuencode
  * all shrink), else in a new unlinked file in tmpdir (NULL: $TMPDIR or
  * /tmp).  FALSE and *err when the file cannot be written; *out is to be
- * released with mime_data_clear() in every case */
-gboolean mime_part_decode(GMimePart *part, gsize in_memory_max, const char *tmpdir, MIME_DATA *out,
+ * released with bytestore_clear() in every case */
+gboolean mime_part_decode(GMimePart *part, gsize in_memory_max, const char *tmpdir, BYTESTORE *out,
                           GError **err);
-
-/* mime_data_clear - release the content; accepts a cleared *d */
-void    mime_data_clear(MIME_DATA *d);
 
 #endif

@@ -20,7 +20,6 @@
 
 #include "cli.h"
 #include "mugai/conf.h"
-#include "mugai/fdio.h"
 #include "mugai/msg.h"
 #include "mugai/sanitize.h"
 
@@ -78,35 +77,25 @@ static MUGAI_CONF *load_conf(const char *path)
     return cli_conf;
 }
 
-/* INPUT - the message to sanitize: a regular file read where it is, or
- * what a pipe gave, in memory until it is larger than in_memory_max and
- * in an unlinked temporary file after that */
-typedef struct {
-    GByteArray *mem;
-    int     fd;                 /* the file read, or the temporary file, or -1 */
-    BYTESRC src;
-} INPUT;
-
-/* read_input - the message from fd (at most max + 1 bytes of a pipe, so
- * that a message over the limit is still seen to be over it); FALSE on a
- * read or write error (errno set) */
-static gboolean read_input(int fd, const MUGAI_CONF *conf, INPUT *in)
+/* read_input - the message from fd: a regular file is read where it is
+ * (*in takes fd over); a pipe is read into memory, and into an unlinked
+ * temporary file once larger than in_memory_max, at most max + 1 bytes so
+ * that a message over the limit is still seen to be over it.  FALSE on a
+ * read or write error (errno set, or logged) */
+static gboolean read_input(int fd, const MUGAI_CONF *conf, BYTESTORE *in)
 {
-    gsize   max = (gsize) conf->max_message_bytes + 1, total = 0;
+    gsize   max = (gsize) conf->max_message_bytes + 1;
     g_autofree guint8 *buf = g_malloc(BYTESRC_CHUNK);
     struct stat st;
     GError *err = NULL;
 
-    in->mem = NULL;
-    in->fd = -1;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
         in->fd = fd;
         in->src = bytesrc_file(fd, (gsize) st.st_size);
         return TRUE;
     }
-    in->mem = g_byte_array_new();
-    while (total < max) {
-        ssize_t n = read(fd, buf, MIN(BYTESRC_CHUNK, max - total));
+    while (in->src.len < max) {
+        ssize_t n = read(fd, buf, MIN(BYTESRC_CHUNK, max - in->src.len));
 
         if (n < 0 && errno == EINTR)
             continue;
@@ -114,23 +103,13 @@ static gboolean read_input(int fd, const MUGAI_CONF *conf, INPUT *in)
             return FALSE;
         if (n == 0)
             break;
-        total += (gsize) n;
-        if (in->fd < 0 && total > (gsize) conf->engine_in_memory_max) {
-            if ((in->fd = fd_tmpfile(conf->engine_temp_directory, &err)) < 0) {
-                msg_warn("%s", err->message);
-                g_error_free(err);
-                return FALSE;
-            }
-            if (!fd_write_all(in->fd, in->mem->data, in->mem->len))
-                return FALSE;
-            g_byte_array_set_size(in->mem, 0);
-        }
-        if (in->fd < 0)
-            g_byte_array_append(in->mem, buf, (guint) n);
-        else if (!fd_write_all(in->fd, buf, (gsize) n))
+        if (!bytestore_append(in, buf, (gsize) n, (gsize) conf->engine_in_memory_max,
+                              conf->engine_temp_directory, &err)) {
+            msg_warn("%s", err->message);
+            g_error_free(err);
             return FALSE;
+        }
     }
-    in->src = in->fd >= 0 ? bytesrc_file(in->fd, total) : bytesrc_mem(in->mem->data, in->mem->len);
     return TRUE;
 }
 
@@ -154,7 +133,7 @@ static int cmd_sanitize(int argc, char **argv)
     MUGAI_CONF   *conf;
     ENGINE *eng;
     VERDICT *v;
-    INPUT   in;
+    BYTESTORE in = BYTESTORE_INIT;
     GError *err = NULL;
     int     fd = STDIN_FILENO;
     g_autofree char *line = NULL;
@@ -202,10 +181,7 @@ static int cmd_sanitize(int argc, char **argv)
     }
     verdict_free(v);
     engine_free(eng);
-    if (in.mem != NULL)
-        g_byte_array_unref(in.mem);
-    if (in.fd >= 0)
-        close(in.fd);
+    bytestore_clear(&in);
     return rc;
 }
 

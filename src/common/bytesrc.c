@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "mugai/bytesrc.h"
+#include "mugai/fdio.h"
 
 /* bytesrc_mem - a buffer */
 BYTESRC bytesrc_mem(const void *data, gsize len)
@@ -138,4 +139,48 @@ int     bytesrc_find(const BYTESRC *s, const void *needle, gsize nlen)
             return 0;
         off += (gsize) n - (nlen - 1);
     }
+}
+
+/* bytestore_append - add bytes, moving to a file past in_memory_max */
+gboolean bytestore_append(BYTESTORE *b, const void *p, gsize n, gsize in_memory_max, const char *dir,
+                          GError **err)
+{
+    if (b->fd < 0 && b->src.len + n > in_memory_max) {
+        if ((b->fd = fd_tmpfile(dir, err)) < 0)
+            return FALSE;
+        if (b->mem != NULL && !fd_write_all(b->fd, b->mem->data, b->mem->len))
+            goto fail;
+        g_clear_pointer(&b->mem, g_byte_array_unref);
+    }
+    if (b->fd >= 0) {
+        if (!fd_write_all(b->fd, p, n))
+            goto fail;
+        b->src = bytesrc_file(b->fd, b->src.len + n);
+        return TRUE;
+    }
+    if (b->mem == NULL)
+        b->mem = g_byte_array_new();
+    g_byte_array_append(b->mem, p, (guint) n);
+    b->src = bytesrc_mem(b->mem->data, b->mem->len);
+    return TRUE;
+
+fail:
+    {
+        int     e = errno ? errno : EIO;
+
+        g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(e), "cannot write a temporary file: %s",
+                    g_strerror(e));
+        return FALSE;
+    }
+}
+
+/* bytestore_clear - release */
+void    bytestore_clear(BYTESTORE *b)
+{
+    BYTESTORE none = BYTESTORE_INIT;
+
+    g_clear_pointer(&b->mem, g_byte_array_unref);
+    if (b->fd >= 0)
+        close(b->fd);
+    *b = none;
 }

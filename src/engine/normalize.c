@@ -12,6 +12,8 @@
 /* SINK - where the result goes, with the delimiter count that cuts it */
 typedef struct {
     NORMAL_MSG *out;
+    BYTESTORE *res;             /* &out->data */
+    gsize   len;                /* bytes of the result so far */
     GByteArray *wbuf;           /* for a file: bytes not yet written */
     gsize   max_lines;          /* "--" lines allowed before the cut */
     gsize   lines;              /* "--" lines seen */
@@ -26,7 +28,7 @@ static void sink_flush(SINK *s)
 {
     if (s->wbuf == NULL || s->wbuf->len == 0 || s->failed)
         return;
-    if (!fd_write_all(s->out->fd, s->wbuf->data, s->wbuf->len)) {
+    if (!fd_write_all(s->res->fd, s->wbuf->data, s->wbuf->len)) {
         s->failed = TRUE;
         s->err_no = errno ? errno : EIO;
     }
@@ -38,15 +40,15 @@ static void sink_store(SINK *s, const guchar *p, gsize n)
 {
     if (n == 0)
         return;
-    s->out->len += n;
+    s->len += n;
     if (s->wbuf == NULL) {
-        g_byte_array_append(s->out->mem, p, (guint) n);
+        g_byte_array_append(s->res->mem, p, (guint) n);
         return;
     }
     if (s->wbuf->len + n > NORMALIZE_WRITE_BYTES)
         sink_flush(s);
     if (n >= NORMALIZE_WRITE_BYTES) {
-        if (!s->failed && !fd_write_all(s->out->fd, p, n)) {
+        if (!s->failed && !fd_write_all(s->res->fd, p, n)) {
             s->failed = TRUE;
             s->err_no = errno ? errno : EIO;
         }
@@ -59,17 +61,17 @@ static void sink_store(SINK *s, const guchar *p, gsize n)
  * many: drop it and everything after it */
 static void sink_cut(SINK *s, gsize at)
 {
-    gsize   drop = s->out->len - at;
+    gsize   drop = s->len - at;
 
     s->out->cut = TRUE;
-    s->out->len = at;
+    s->len = at;
     if (s->wbuf == NULL)
-        g_byte_array_set_size(s->out->mem, (guint) at);
+        g_byte_array_set_size(s->res->mem, (guint) at);
     else if (drop <= s->wbuf->len)
         g_byte_array_set_size(s->wbuf, s->wbuf->len - (guint) drop);
     else {
         sink_flush(s);          /* the pending '-' went straight to the file */
-        if (ftruncate(s->out->fd, (off_t) at) != 0 && !s->failed) {
+        if (ftruncate(s->res->fd, (off_t) at) != 0 && !s->failed) {
             s->failed = TRUE;
             s->err_no = errno;
         }
@@ -86,7 +88,7 @@ static void sink_put(SINK *s, const guchar *p, gsize n)
     if (s->dash) {              /* a line began with '-' at the end of the last put */
         s->dash = FALSE;
         if (p[0] == '-' && ++s->lines > s->max_lines) {
-            sink_cut(s, s->out->len - 1);
+            sink_cut(s, s->len - 1);
             return;
         }
     }
@@ -97,7 +99,7 @@ static void sink_put(SINK *s, const guchar *p, gsize n)
             s->bol = FALSE;
             if (i + 1 < n && p[i] == '-' && p[i + 1] == '-' && ++s->lines > s->max_lines) {
                 sink_store(s, p, i);
-                sink_cut(s, s->out->len);
+                sink_cut(s, s->len);
                 return;
             }
             if (i + 1 == n && p[i] == '-')
@@ -197,20 +199,21 @@ static int last_byte(SINK *s)
 {
     guchar  c;
 
-    if (s->out->len == 0)
+    if (s->len == 0)
         return -1;
     if (s->wbuf == NULL)
-        return s->out->mem->data[s->out->len - 1];
+        return s->res->mem->data[s->len - 1];
     if (s->wbuf->len > 0)
         return s->wbuf->data[s->wbuf->len - 1];
-    return pread(s->out->fd, &c, 1, (off_t) s->out->len - 1) == 1 ? c : -1;
+    return pread(s->res->fd, &c, 1, (off_t) s->len - 1) == 1 ? c : -1;
 }
 
 /* normalize_message - normalize in into *out */
 gboolean normalize_message(const BYTESRC *in, const MUGAI_CONF *conf, NORMAL_MSG *out, GError **err)
 {
     static const guchar lf = '\n';
-    SINK    s = {out, NULL, (gsize) conf->max_parts * 2 + 16, 0, TRUE, FALSE, FALSE, 0};
+    BYTESTORE none = BYTESTORE_INIT;
+    SINK    s = {out, &out->data, 0, NULL, (gsize) conf->max_parts * 2 + 16, 0, TRUE, FALSE, FALSE, 0};
     BODY    b = {&s, FALSE};
     gsize   head_max = (gsize) conf->max_header_bytes * 2 + 2, head_got, body_at;
     g_autoptr(GByteArray) head_tmp = NULL;
@@ -219,7 +222,7 @@ gboolean normalize_message(const BYTESRC *in, const MUGAI_CONF *conf, NORMAL_MSG
     gboolean cr_lines, ended, no_lf;
 
     memset(out, 0, sizeof(*out));
-    out->fd = -1;
+    out->data = none;
     /* Does the input have a LF? Usually answered by its first line. */
     if (!(no_lf = bytesrc_each(in, 0, no_lf_in, NULL)) && errno != 0)
         goto read_error;
@@ -236,9 +239,9 @@ gboolean normalize_message(const BYTESRC *in, const MUGAI_CONF *conf, NORMAL_MSG
         return TRUE;
     }
     if (in->len <= (gsize) conf->engine_in_memory_max) {
-        out->mem = g_byte_array_sized_new((guint) in->len + 1);
+        out->data.mem = g_byte_array_sized_new((guint) in->len + 1);
     } else {
-        if ((out->fd = fd_tmpfile(conf->engine_temp_directory, err)) < 0)
+        if ((out->data.fd = fd_tmpfile(conf->engine_temp_directory, err)) < 0)
             return FALSE;
         s.wbuf = g_byte_array_sized_new(NORMALIZE_WRITE_BYTES);
     }
@@ -247,7 +250,7 @@ gboolean normalize_message(const BYTESRC *in, const MUGAI_CONF *conf, NORMAL_MSG
         goto read_error;
     /* An unterminated last line (the header's, in a message that is all
      * header) would leave GMime without a header section at all. */
-    if (last_byte(&s) != '\n' && out->len > 0)
+    if (last_byte(&s) != '\n' && s.len > 0)
         sink_put(&s, &lf, 1);
     sink_flush(&s);
     if (s.wbuf != NULL)
@@ -255,9 +258,10 @@ gboolean normalize_message(const BYTESRC *in, const MUGAI_CONF *conf, NORMAL_MSG
     if (s.failed) {
         g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(s.err_no),
                     "cannot write the message's temporary file: %s", g_strerror(s.err_no));
-        normalize_clear(out);
+        bytestore_clear(&out->data);
         return FALSE;
     }
+    out->data.src = out->data.mem ? bytesrc_mem(out->data.mem->data, s.len) : bytesrc_file(out->data.fd, s.len);
     return TRUE;
 
 read_error:
@@ -265,23 +269,6 @@ read_error:
                 g_strerror(errno));
     if (s.wbuf != NULL)
         g_byte_array_free(s.wbuf, TRUE);
-    normalize_clear(out);
+    bytestore_clear(&out->data);
     return FALSE;
-}
-
-/* normalize_src - the result as a BYTESRC */
-BYTESRC normalize_src(const NORMAL_MSG *out)
-{
-    return out->mem ? bytesrc_mem(out->mem->data, out->len) : bytesrc_file(out->fd, out->len);
-}
-
-/* normalize_clear - release the result */
-void    normalize_clear(NORMAL_MSG *out)
-{
-    if (out->mem != NULL)
-        g_byte_array_free(out->mem, TRUE);
-    out->mem = NULL;
-    if (out->fd >= 0)
-        close(out->fd);
-    out->fd = -1;
 }

@@ -19,9 +19,7 @@
 #include "mugai/conf.h"
 
 typedef struct {
-    GByteArray *mem;            /* the result in memory, or NULL */
-    int     fd;                 /* the result in an unlinked file, or -1 */
-    gsize   len;                /* bytes of the result */
+    BYTESTORE data;             /* the result: in memory, or in an unlinked file */
     gsize   hdr_len;            /* the header section with its blank line (the
                                  * whole input when it has none) */
     guint   nuls;               /* NULs blanked in the header section */
@@ -29,15 +27,9 @@ typedef struct {
     gboolean header_too_large;  /* hdr_len > max_header_bytes: nothing else was done */
 } NORMAL_MSG;
 
-/* normalize_message - normalize in into *out (cleared with
- * normalize_clear() in every case); FALSE and *err when the input could
+/* normalize_message - normalize in into *out (out->data released with
+ * bytestore_clear() in every case); FALSE and *err when the input could
  * not be read or the temporary file written */
 gboolean normalize_message(const BYTESRC *in, const MUGAI_CONF *conf, NORMAL_MSG *out, GError **err);
-
-/* normalize_src - the result as a BYTESRC (borrowing out) */
-BYTESRC normalize_src(const NORMAL_MSG *out);
-
-/* normalize_clear - release the result; *out may be cleared twice */
-void    normalize_clear(NORMAL_MSG *out);
 
 #endif

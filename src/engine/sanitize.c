@@ -153,13 +153,13 @@ static GMimeMessage *parse(const NORMAL_MSG *norm, GMimeParserOptions *po)
     GMimeMessage *m;
     int     fd;
 
-    if (norm->mem != NULL) {
-        stream = g_mime_stream_mem_new_with_byte_array(norm->mem);
+    if (norm->data.mem != NULL) {
+        stream = g_mime_stream_mem_new_with_byte_array(norm->data.mem);
         g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
     } else {
-        if ((fd = dup(norm->fd)) < 0)
+        if ((fd = dup(norm->data.fd)) < 0)
             return NULL;
-        stream = g_mime_stream_fs_new_with_bounds(fd, 0, (gint64) norm->len);
+        stream = g_mime_stream_fs_new_with_bounds(fd, 0, (gint64) norm->data.src.len);
     }
     parser = g_mime_parser_new_with_stream(stream);
     g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
@@ -257,7 +257,7 @@ static void deferred(VERDICT *v, const char *what, const char *why, const char *
 /* sanitize_parsed - steps 3 to 5 on a normalized message */
 static void sanitize_parsed(ENGINE *eng, VERDICT *v, const NORMAL_MSG *norm, const char *quarantine_id)
 {
-    BYTESRC src = normalize_src(norm);
+    const BYTESRC *src = &norm->data.src;
     const MUGAI_CONF *conf = eng->conf;
     GMimeParserOptions *po = mime_options_new();
     WALK    w = {conf, eng->av, eng->ft, notice_text(conf->notice_language), po, v, 0, 0, NULL, NULL};
@@ -267,7 +267,7 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, const NORMAL_MSG *norm, con
     gboolean withheld = FALSE;
 
     if (eng->av) {
-        switch (av_scan(eng->av, &src, "message", &raw_virus)) {
+        switch (av_scan(eng->av, src, "message", &raw_virus)) {
         case AV_INFECTED:
             verdict_add_virus(v, raw_virus);
             break;
@@ -347,7 +347,7 @@ VERDICT *sanitize_source_q(ENGINE *eng, const BYTESRC *src, const char *queue_id
     const MUGAI_CONF *conf = eng->conf;
     VERDICT *v = verdict_new();
     gint64  t0 = g_get_monotonic_time();
-    NORMAL_MSG norm = {NULL, -1, 0, 0, 0, FALSE, FALSE};
+    NORMAL_MSG norm = {BYTESTORE_INIT, 0, 0, FALSE, FALSE};
     GError *err = NULL;
     char    sz[SIZEFMT_BUFSIZE];
 
@@ -382,7 +382,7 @@ VERDICT *sanitize_source_q(ENGINE *eng, const BYTESRC *src, const char *queue_id
     sanitize_parsed(eng, v, &norm, quarantine_id);
 
 done:
-    normalize_clear(&norm);
+    bytestore_clear(&norm.data);
     v->elapsed_ms = (double) (g_get_monotonic_time() - t0) / 1000.0;
     return v;
 }

@@ -273,7 +273,7 @@ static void walk_leaf(WALK *w, GMimePart *part, GString *sink, const char *reaso
     const char *charset = ct ? g_mime_content_type_get_parameter(ct, "charset") : NULL;
     g_autofree char *virus = NULL;
     GError *err = NULL;
-    MIME_DATA data;
+    BYTESTORE data;
 
     if (!mime_part_decode(part, (gsize) w->conf->engine_in_memory_max, w->conf->engine_temp_directory,
                           &data, &err)) {
@@ -296,7 +296,7 @@ static void walk_leaf(WALK *w, GMimePart *part, GString *sink, const char *reaso
         sink_append(w, sink, tmp->str, tmp->len);
     }
 done:
-    mime_data_clear(&data);
+    bytestore_clear(&data);
 }
 
 /* is_plain_leaf - text/plain meant as body */

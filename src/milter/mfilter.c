@@ -58,9 +58,8 @@ typedef struct {
     GString *hdrs;              /* "Name: value\r\n" as received */
     GPtrArray *hdr_names;       /* char*, in order */
     GPtrArray *hdr_values;      /* char*, as the MTA sent them, same order */
-    GString *mem;               /* body while small */
-    int     spool_fd;           /* once large, the whole message (header section,
-                                 * blank line, body) in an unlinked file, or -1 */
+    BYTESTORE msg;              /* header section, blank line and body: in memory
+                                 * up to spool_memory, then in an unlinked file */
     gsize   body_len;
     gboolean spool_failed;
     unsigned long no_reply;     /* SMFIP_NR_* steps the MTA agreed to */
@@ -81,10 +80,7 @@ static void message_reset(MCTX *m)
     g_string_truncate(m->hdrs, 0);
     g_ptr_array_set_size(m->hdr_names, 0);
     g_ptr_array_set_size(m->hdr_values, 0);
-    g_string_truncate(m->mem, 0);
-    if (m->spool_fd >= 0)
-        close(m->spool_fd);
-    m->spool_fd = -1;
+    bytestore_clear(&m->msg);
     m->body_len = 0;
     m->spool_failed = FALSE;
 }
@@ -110,13 +106,13 @@ static void wreply_free(WREPLY *r)
 static MCTX *mctx_new(SMFICTX *ctx)
 {
     MCTX   *m = g_new0(MCTX, 1);
+    BYTESTORE none = BYTESTORE_INIT;
 
     m->rcpts = g_ptr_array_new_with_free_func(g_free);
     m->hdrs = g_string_new(NULL);
     m->hdr_names = g_ptr_array_new_with_free_func(g_free);
     m->hdr_values = g_ptr_array_new_with_free_func(g_free);
-    m->mem = g_string_new(NULL);
-    m->spool_fd = -1;
+    m->msg = none;
     g_atomic_int_inc(&mf_inflight);
     smfi_setpriv(ctx, m);
     return m;
@@ -218,49 +214,40 @@ static sfsistat mf_header(SMFICTX *ctx, char *name, char *value)
     return step_answer(m, SMFIP_NR_HDR);
 }
 
-/* spool_open - move the message so far into an unlinked file: the header
- * section, the blank line and the body, so that the file is the message
- * a worker reads and the quarantine holds */
-static gboolean spool_open(MCTX *m)
+/* spool - add bytes to the message: in memory up to spool_memory, then
+ * all of it in an unlinked file in spool_directory (the file a worker
+ * reads and the quarantine holds); a failure is logged once and ends in
+ * tempfail at the end of the message */
+static void spool(MCTX *m, const void *p, gsize n)
 {
-    g_autofree char *path = g_build_filename(mf_conf->milter_spool, "body.XXXXXX", NULL);
-    int     fd = g_mkstemp_full(path, O_RDWR | O_CLOEXEC, 0600);
+    GError *err = NULL;
 
-    if (fd < 0) {
-        msg_warn("cannot create spool file in %s: %s", mf_conf->milter_spool, g_strerror(errno));
-        return FALSE;
+    if (m->spool_failed)
+        return;
+    if (!bytestore_append(&m->msg, p, n, (gsize) mf_conf->milter_spool_memory, mf_conf->milter_spool, &err)) {
+        msg_warn("cannot spool the message in %s: %s", mf_conf->milter_spool, err->message);
+        g_error_free(err);
+        m->spool_failed = TRUE;
     }
-    unlink(path);
-    if (!fd_write_all(fd, m->hdrs->str, m->hdrs->len) || !fd_write_all(fd, "\r\n", 2)
-        || !fd_write_all(fd, m->mem->str, m->mem->len)) {
-        msg_warn("cannot write spool file: %s", g_strerror(errno));
-        close(fd);
-        return FALSE;
-    }
-    g_string_truncate(m->mem, 0);
-    m->spool_fd = fd;
-    return TRUE;
+}
+
+/* spool_header - the header section and the blank line, before the first body byte */
+static void spool_header(MCTX *m)
+{
+    if (m->msg.src.len > 0)
+        return;
+    spool(m, m->hdrs->str, m->hdrs->len);
+    spool(m, "\r\n", 2);
 }
 
 static sfsistat mf_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
     MCTX   *m = smfi_getpriv(ctx);
 
-    if (m->spool_failed)
-        return step_answer(m, SMFIP_NR_BODY);
-    if (m->spool_fd < 0 && m->mem->len + len > (gsize) mf_conf->milter_spool_memory && !spool_open(m))
-        m->spool_failed = TRUE;
-    else if (m->spool_fd >= 0 ? !fd_write_all(m->spool_fd, chunk, len)
-             : (g_string_append_len(m->mem, (const char *) chunk, (gssize) len), FALSE))
-        m->spool_failed = TRUE;
+    spool_header(m);
+    spool(m, chunk, len);
     m->body_len += len;
     return step_answer(m, SMFIP_NR_BODY);
-}
-
-/* message_len - header section, blank line and body */
-static gsize message_len(const MCTX *m)
-{
-    return m->hdrs->len + 2 + m->body_len;
 }
 
 /* send_message - the message as one WIRE_MESSAGE record, or once
@@ -268,26 +255,11 @@ static gsize message_len(const MCTX *m)
  * where it is: nothing large goes through the socket) */
 static gboolean send_message(WIRE *wire, MCTX *m)
 {
-    guint64 len = message_len(m);
+    guint64 len = m->msg.src.len;
 
-    if (m->spool_fd >= 0)
-        return wire_put_fd(wire, WIRE_MESSAGE_FD, &len, sizeof(len), m->spool_fd);
-    return wire_put_begin(wire, WIRE_MESSAGE, len) && wire_write(wire, m->hdrs->str, m->hdrs->len)
-        && wire_write(wire, "\r\n", 2) && wire_write(wire, m->mem->str, m->mem->len);
-}
-
-/* whole_message - the message for the quarantine: the spool file, or
- * the parts gathered into *mem (transfer full via *mem) */
-static BYTESRC whole_message(MCTX *m, GByteArray **mem)
-{
-    *mem = NULL;
-    if (m->spool_fd >= 0)
-        return bytesrc_file(m->spool_fd, message_len(m));
-    *mem = g_byte_array_sized_new((guint) message_len(m));
-    g_byte_array_append(*mem, (const guint8 *) m->hdrs->str, (guint) m->hdrs->len);
-    g_byte_array_append(*mem, (const guint8 *) "\r\n", 2);
-    g_byte_array_append(*mem, (const guint8 *) m->mem->str, (guint) m->mem->len);
-    return bytesrc_mem((*mem)->data, (*mem)->len);
+    if (m->msg.fd >= 0)
+        return wire_put_fd(wire, WIRE_MESSAGE_FD, &len, sizeof(len), m->msg.fd);
+    return wire_put(wire, WIRE_MESSAGE, m->msg.src.data, m->msg.src.len);
 }
 
 /* progress - keep the MTA waiting while a worker works */
@@ -533,8 +505,6 @@ static char *raw_header(const MCTX *m, const char *name)
 static gboolean hold_poison(SMFICTX *ctx, MCTX *m, const char *queue_id, const char *why, char **qid_out)
 {
     g_autofree char *qid = qstore_new_id();
-    g_autoptr(GByteArray) orig_mem = NULL;
-    BYTESRC orig = whole_message(m, &orig_mem);
     g_autofree char *text = NULL;
     g_autofree char *b64 = NULL;
     g_autofree char *status = g_strdup_printf("held; processing-failed=%s", why);
@@ -568,7 +538,7 @@ static gboolean hold_poison(SMFICTX *ctx, MCTX *m, const char *queue_id, const c
     g_mutex_lock(&mf_store_lock);
     if (mf_store == NULL)
         mf_store = qstore_open(mf_conf, FALSE, &err);
-    ok = mf_store != NULL && qstore_put(mf_store, qid, &orig, &env, &meta, "mugai-milter", &err);
+    ok = mf_store != NULL && qstore_put(mf_store, qid, &m->msg.src, &env, &meta, "mugai-milter", &err);
     g_mutex_unlock(&mf_store_lock);
     g_ptr_array_remove_index(m->rcpts, m->rcpts->len - 1);
     if (!ok) {
@@ -610,6 +580,7 @@ static sfsistat mf_eom(SMFICTX *ctx)
     sfsistat rc;
     g_autofree char *qid = NULL;
 
+    spool_header(m);            /* a message without a body */
     if (m->spool_failed) {
         msg_info("queue_id=%s decision=tempfail reason=spool-failed size=%" G_GSIZE_FORMAT, queue_id,
                  m->body_len);
@@ -693,7 +664,6 @@ static sfsistat mf_close(SMFICTX *ctx)
     g_string_free(m->hdrs, TRUE);
     g_ptr_array_free(m->hdr_names, TRUE);
     g_ptr_array_free(m->hdr_values, TRUE);
-    g_string_free(m->mem, TRUE);
     g_free(m);
     smfi_setpriv(ctx, NULL);
     g_atomic_int_dec_and_test(&mf_inflight);

@@ -42,18 +42,17 @@ gboolean mime_is_attachment(GMimeObject *obj)
 }
 
 /* mime_part_decode - decoded content of a leaf part, in memory or a file */
-gboolean mime_part_decode(GMimePart *part, gsize in_memory_max, const char *tmpdir, MIME_DATA *out,
+gboolean mime_part_decode(GMimePart *part, gsize in_memory_max, const char *tmpdir, BYTESTORE *out,
                           GError **err)
 {
+    BYTESTORE none = BYTESTORE_INIT;
     GMimeDataWrapper *w = g_mime_part_get_content(part);
     GMimeStream *enc = w ? g_mime_data_wrapper_get_stream(w) : NULL;
     gint64  enc_len = enc ? g_mime_stream_length(enc) : 0;
     GMimeStream *dst;
     gint64  n;
 
-    out->mem = NULL;
-    out->fd = -1;
-    out->src = bytesrc_mem("", 0);
+    *out = none;
     if (w == NULL)
         return TRUE;
     if (enc_len >= 0 && (guint64) enc_len <= in_memory_max) {
@@ -80,15 +79,4 @@ gboolean mime_part_decode(GMimePart *part, gsize in_memory_max, const char *tmpd
     }
     out->src = bytesrc_file(out->fd, (gsize) lseek(out->fd, 0, SEEK_END));
     return TRUE;
-}
-
-/* mime_data_clear - release the content */
-void    mime_data_clear(MIME_DATA *d)
-{
-    if (d->mem != NULL)
-        g_byte_array_free(d->mem, TRUE);
-    d->mem = NULL;
-    if (d->fd >= 0)
-        close(d->fd);
-    d->fd = -1;
 }

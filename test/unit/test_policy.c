@@ -259,6 +259,29 @@ static void test_container_file(void **state)
     ftype_free(ft);
 }
 
+/* A store keeps bytes in memory up to its limit, then all of them in a file. */
+static void test_bytestore(void **state)
+{
+    BYTESTORE b = BYTESTORE_INIT;
+    char    back[8] = {0};
+
+    assert_true(bytestore_append(&b, "abc", 3, 5, NULL, NULL));
+    assert_non_null(b.mem);
+    assert_int_equal(b.fd, -1);
+    assert_memory_equal(b.src.data, "abc", 3);
+    assert_true(bytestore_append(&b, "defg", 4, 5, NULL, NULL));
+    assert_null(b.mem);
+    assert_true(b.fd >= 0);
+    assert_null(b.src.data);
+    assert_int_equal(b.src.len, 7);
+    assert_int_equal(bytesrc_read(&b.src, 0, back, sizeof(back)), 7);
+    assert_string_equal(back, "abcdefg");
+    bytestore_clear(&b);
+    assert_int_equal(b.fd, -1);
+    assert_int_equal(b.src.len, 0);
+    bytestore_clear(&b);
+}
+
 static void test_container(void **state)
 {
     FTYPE  *ft = ftype_new(NULL);
@@ -307,6 +330,7 @@ int     main(void)
         cmocka_unit_test(test_mismatch),
         cmocka_unit_test(test_container),
         cmocka_unit_test(test_container_file),
+        cmocka_unit_test(test_bytestore),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
