@@ -5,6 +5,7 @@
 
 #include "mugai/bytesrc.h"
 #include "mugai/fdio.h"
+#include "mugai/sha256.h"
 
 /* bytesrc_mem - a buffer */
 BYTESRC bytesrc_mem(const void *data, gsize len)
@@ -98,22 +99,19 @@ const guchar *bytesrc_head(const BYTESRC *s, gsize max, GByteArray **tmp, gsize 
 /* sum_chunk - BYTESRC_EACH for bytesrc_sha256 */
 static gboolean sum_chunk(const guchar *chunk, gsize len, gpointer ctx)
 {
-    g_checksum_update(ctx, chunk, (gssize) len);
+    sha256_update(ctx, chunk, len);
     return TRUE;
 }
 
 /* bytesrc_sha256 - hex SHA-256 (transfer full) */
 char   *bytesrc_sha256(const BYTESRC *s)
 {
-    GChecksum *c;
-    char   *hex;
+    g_autoptr(SHA256) c = NULL;
 
     if (s->data != NULL)
-        return g_compute_checksum_for_data(G_CHECKSUM_SHA256, s->data, s->len);
-    c = g_checksum_new(G_CHECKSUM_SHA256);
-    hex = bytesrc_each(s, 0, sum_chunk, c) ? g_strdup(g_checksum_get_string(c)) : NULL;
-    g_checksum_free(c);
-    return hex;
+        return sha256_hex_of(s->data, s->len);
+    c = sha256_new();
+    return bytesrc_each(s, 0, sum_chunk, c) ? sha256_hex(g_steal_pointer(&c)) : NULL;
 }
 
 /* bytesrc_find - needle anywhere; a file is searched in windows that

@@ -11,6 +11,7 @@
 
 #include "mugai/msg.h"
 #include "mugai/qstore.h"
+#include "mugai/sha256.h"
 
 /* How long a writer waits for another's lock before giving up. */
 #define QSTORE_BUSY_TIMEOUT_MS 15000
@@ -178,7 +179,7 @@ static char *msg_path(const QSTORE *qs, const char *id)
 /* WRITING - a file being written and the checksum of what went into it */
 typedef struct {
     int     fd;
-    GChecksum *sum;
+    SHA256 *sum;
 } WRITING;
 
 /* write_chunk - BYTESRC_EACH: append to the file, add to the checksum */
@@ -186,7 +187,7 @@ static gboolean write_chunk(const guchar *p, gsize len, gpointer ctx)
 {
     WRITING *wr = ctx;
 
-    g_checksum_update(wr->sum, p, (gssize) len);
+    sha256_update(wr->sum, p, len);
     while (len > 0) {
         ssize_t n = write(wr->fd, p, len);
 
@@ -209,7 +210,7 @@ static gboolean write_durably(const QSTORE *qs, const char *path, const BYTESRC 
                               GError **err)
 {
     g_autofree char *tmp = g_strconcat(path, ".tmp", NULL);
-    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+    g_autoptr(SHA256) sum = sha256_new();
     int     fd, dfd;
     WRITING wr;
 
@@ -236,7 +237,7 @@ static gboolean write_durably(const QSTORE *qs, const char *path, const BYTESRC 
         if (rc != 0)
             return io_error(err, errno, "cannot sync", qs->msgdir);
     }
-    *digest = g_strdup(g_checksum_get_string(sum));
+    *digest = sha256_hex(g_steal_pointer(&sum));
     return TRUE;
 
 fail:
@@ -444,7 +445,7 @@ GBytes *qstore_read(QSTORE *qs, const QITEM *item, GError **err)
         g_error_free(lerr);
         return NULL;
     }
-    digest = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *) data, len);
+    digest = sha256_hex_of(data, len);
     if (item->sha256 == NULL || strcmp(digest, item->sha256) != 0) {
         g_set_error(err, QSTORE_ERROR, QSTORE_ERR_CORRUPT,
                     "original of %s is damaged: %s has SHA-256 %s, the index recorded %s",
