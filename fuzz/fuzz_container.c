@@ -24,7 +24,7 @@ int     LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size == 0)
         return 0;
-    if (ft == NULL && (ft = ftype_new(NULL)) == NULL)
+    if (ft == NULL && (ft = ftype_new(0, NULL)) == NULL)
         abort();
     src = bytesrc_mem(data + 1, size - 1);
     ci = container_inspect(ft, &src, types[data[0] % G_N_ELEMENTS(types)], &lim);

@@ -29,6 +29,7 @@ printf '[clamav]\ndatabase = fixtures/sigs\n[rule x]\naction = remove\n[rule y]\
 printf '[clamav]\ndatabase = fixtures/sigs\n[rule x]\naction = burn\n' >"$tmp/badaction.conf"
 printf '[clamav]\ndatabase = fixtures/sigs\n[rule x]\nextention = exe\naction = remove\n' >"$tmp/rulekey.conf"
 printf '[clamav]\ndatabase = fixtures/sigs\n[rule x]\nmacro = maybe\naction = remove\n[rule z]\naction = remove\n' >"$tmp/badbool.conf"
+printf '[clamav]\ndatabase = fixtures/sigs\n[engine]\ntype_cache = 65537\n' >"$tmp/bigcache.conf"
 printf '[clamav]\nmode = clamd\nclamd_socket = unix:%s/no-clamd.sock\n' "$tmp" >"$tmp/noclamd.conf"
 
 expect 64 usage -- bogus
@@ -45,6 +46,7 @@ expect 78 "last \[rule ...\] section must have no conditions" -- sanitize -c "$t
 expect 78 "\[rule x\] action: \"burn\"" -- sanitize -c "$tmp/badaction.conf" fixtures/msg/empty.eml
 expect 78 "unknown key \"extention\" in section \[rule x\]" -- sanitize -c "$tmp/rulekey.conf" fixtures/msg/empty.eml
 expect 78 "\[rule x\] macro: \"maybe\" is not yes or no" -- sanitize -c "$tmp/badbool.conf" fixtures/msg/empty.eml
+expect 78 "\[engine\] type_cache: at most 65536" -- sanitize -c "$tmp/bigcache.conf" fixtures/msg/empty.eml
 # clamd mode with no clamd: fail closed.
 expect 75 "no-clamd.sock" -- sanitize -c "$tmp/noclamd.conf" fixtures/msg/alternative-plain.eml
 if [ -s "$tmp/out" ]; then echo "FAIL: output written without clamd"; fail=1; fi

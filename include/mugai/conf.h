@@ -50,6 +50,7 @@ typedef struct conf {
     /* [engine] */
     char   *engine_temp_directory;  /* large messages and parts; NULL: $TMPDIR or /tmp */
     gint64  engine_in_memory_max;   /* larger messages and parts are worked on from files */
+    gint64  engine_type_cache;  /* libmagic answers remembered (ftype); 0: none */
     /* [policy] */
     CONF_ONVIRUS on_virus;
     GPtrArray *rules;           /* RULE* in order (mugai/rules.h); never empty */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mugai/conf.h"
+#include "mugai/ftype.h"
 #include "mugai/rules.h"
 
 G_DEFINE_QUARK(mugai-conf-error-quark, conf_error)
@@ -46,6 +47,7 @@ static const PARAM conf_params[] = {
     {"clamav", "temp_directory", PT_OPTSTRING, "", OFF(av_temp_directory), NULL},
     {"engine", "temp_directory", PT_OPTSTRING, "", OFF(engine_temp_directory), NULL},
     {"engine", "in_memory_max", PT_SIZE, "8M", OFF(engine_in_memory_max), NULL},
+    {"engine", "type_cache", PT_INT0, G_STRINGIFY(FTYPE_CACHE_DEFAULT), OFF(engine_type_cache), NULL},
     {"policy", "on_virus", PT_ENUM, "quarantine", OFF(on_virus), onvirus_names},
     {"quarantine", "directory", PT_STRING, "/var/spool/mugai/quarantine", OFF(quar_directory), NULL},
     {"quarantine", "database", PT_OPTSTRING, "", OFF(quar_database), NULL},
@@ -246,6 +248,10 @@ MUGAI_CONF   *conf_load(const char *path, GError **err)
                 goto fail;
             }
         }
+    }
+    if (conf->engine_type_cache > FTYPE_CACHE_MAX_SLOTS) {
+        g_set_error(err, CONF_ERROR, 1, "%s: [engine] type_cache: at most %d", path, FTYPE_CACHE_MAX_SLOTS);
+        goto fail;
     }
     /* A file's own rules replace the built-in list as a whole. */
     if (rules->len > 0) {

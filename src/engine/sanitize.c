@@ -61,7 +61,7 @@ ENGINE *engine_new(const MUGAI_CONF *conf, const ENGINE_OPTS *opts, GError **err
                     conf->engine_temp_directory);
         goto fail;
     }
-    if ((eng->ft = ftype_new(err)) == NULL)
+    if ((eng->ft = ftype_new((guint) conf->engine_type_cache, err)) == NULL)
         goto fail;
     if (!(opts && opts->no_av) && (eng->av = av_engine_new(conf, err)) == NULL)
         goto fail;

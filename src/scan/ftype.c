@@ -5,13 +5,24 @@
 
 #include "mugai/fname.h"
 #include "mugai/ftype.h"
+#include "mugai/sha256.h"
+
+/* One remembered answer: the digest of the bytes libmagic was given and
+ * what it said of them. */
+typedef struct {
+    guint8  digest[SHA256_LEN];
+    char   *type;               /* owned; NULL: an empty slot */
+} FTYPE_SLOT;
 
 struct ftype {
     magic_t cookie;
+    FTYPE_SLOT *slots;          /* direct-mapped by the digest's first bytes */
+    guint   nslots;             /* 0: nothing remembered */
+    guint64 lookups, hits;
 };
 
 /* ftype_new - open and load the system magic database */
-FTYPE  *ftype_new(GError **err)
+FTYPE  *ftype_new(guint cache_slots, GError **err)
 {
     FTYPE  *ft = g_new0(FTYPE, 1);
 
@@ -23,28 +34,66 @@ FTYPE  *ftype_new(GError **err)
         ftype_free(ft);
         return NULL;
     }
+    ft->nslots = cache_slots;
+    ft->slots = cache_slots ? g_new0(FTYPE_SLOT, cache_slots) : NULL;
     return ft;
 }
 
 /* ftype_free - release; accepts NULL */
 void    ftype_free(FTYPE *ft)
 {
+    guint   i;
+
     if (ft == NULL)
         return;
     if (ft->cookie)
         magic_close(ft->cookie);
+    for (i = 0; i < ft->nslots; i++)
+        g_free(ft->slots[i].type);
+    g_free(ft->slots);
     g_free(ft);
+}
+
+/* ask_magic - libmagic's answer for the bytes (transfer full) */
+static char *ask_magic(FTYPE *ft, const void *buf, gsize len)
+{
+    const char *t = magic_buffer(ft->cookie, buf, len);
+
+    return g_strdup(t ? t : "application/octet-stream");
 }
 
 /* ftype_detect - MIME type of the bytes */
 char   *ftype_detect(FTYPE *ft, const void *buf, gsize len)
 {
-    const char *t;
+    guint8  digest[SHA256_LEN];
+    FTYPE_SLOT *slot;
 
     if (len == 0)
         return g_strdup("application/x-empty");
-    t = magic_buffer(ft->cookie, buf, MIN(len, FTYPE_MAX_PROBE_BYTES));
-    return g_strdup(t ? t : "application/octet-stream");
+    len = MIN(len, FTYPE_MAX_PROBE_BYTES);
+    if (ft->nslots == 0 || len > FTYPE_CACHE_MAX_BYTES)
+        return ask_magic(ft, buf, len);
+    /* libmagic's answer depends on the bytes alone (one database, fixed
+     * flags), so the same bytes get the same answer without asking. */
+    sha256_digest(buf, len, digest);
+    slot = &ft->slots[(((guint32) digest[0] << 24) | ((guint32) digest[1] << 16)
+                       | ((guint32) digest[2] << 8) | digest[3]) % ft->nslots];
+    ft->lookups++;
+    if (slot->type != NULL && memcmp(slot->digest, digest, SHA256_LEN) == 0) {
+        ft->hits++;
+        return g_strdup(slot->type);
+    }
+    g_free(slot->type);
+    slot->type = ask_magic(ft, buf, len);
+    memcpy(slot->digest, digest, SHA256_LEN);
+    return g_strdup(slot->type);
+}
+
+/* ftype_cache_stats - lookups in the cache and hits */
+void    ftype_cache_stats(const FTYPE *ft, guint64 *lookups, guint64 *hits)
+{
+    *lookups = ft->lookups;
+    *hits = ft->hits;
 }
 
 /* Families of file names and types that belong together.  A declared

@@ -210,7 +210,7 @@ static void put_utf16(guint8 *buf, gsize at, const char *ascii)
 /* The same inspection read from a file, a chunk at a time. */
 static void test_container_file(void **state)
 {
-    FTYPE  *ft = ftype_new(NULL);
+    FTYPE  *ft = ftype_new(0, NULL);
     CONTAINER_LIMITS lim = {3, 1000, 1024 * 1024};
     g_autoptr(GByteArray) plain = zip_stored("docs/readme.txt", "hello", 5, FALSE);
     g_autoptr(GByteArray) locked = zip_stored("secret.txt", "hello", 5, TRUE);
@@ -282,9 +282,53 @@ static void test_bytestore(void **state)
     bytestore_clear(&b);
 }
 
+/* The cache answers what libmagic answers; a slot taken by other bytes
+ * is asked again, and what is larger than FTYPE_CACHE_MAX_BYTES is never
+ * remembered. */
+static void test_type_cache(void **state)
+{
+    static const char *const samples[] = {
+        "%PDF-1.7\n1 0 obj\n<<>>\nendobj\n",
+        "#!/bin/sh\necho hello\n",
+        "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\x08\x06\0\0\0",
+        "MZ\x90\0\3\0\0\0\4\0\0\0\xff\xff\0\0",
+        "plain words only\n",
+    };
+    FTYPE  *plain = ftype_new(0, NULL), *cached = ftype_new(1, NULL);
+    g_autofree char *big = g_malloc(FTYPE_CACHE_MAX_BYTES + 1);
+    guint64 lookups, hits;
+    gsize   i, round;
+
+    assert_non_null(plain);
+    assert_non_null(cached);
+    /* One slot: each sample takes it from the one before, then is asked for again at once. */
+    for (i = 0; i < G_N_ELEMENTS(samples); i++)
+        for (round = 0; round < 2; round++) {
+            gsize   len = i == 2 || i == 3 ? 24 : strlen(samples[i]);
+            g_autofree char *want = ftype_detect(plain, samples[i], len);
+            g_autofree char *got = ftype_detect(cached, samples[i], len);
+
+            assert_string_equal(got, want);
+        }
+    ftype_cache_stats(cached, &lookups, &hits);
+    assert_int_equal(lookups, 2 * G_N_ELEMENTS(samples));
+    assert_int_equal(hits, G_N_ELEMENTS(samples));
+    /* Another run of the first sample after the slot moved on: asked again. */
+    g_free(ftype_detect(cached, samples[0], strlen(samples[0])));
+    ftype_cache_stats(cached, &lookups, &hits);
+    assert_int_equal(hits, G_N_ELEMENTS(samples));
+    memset(big, 'a', FTYPE_CACHE_MAX_BYTES + 1);
+    g_free(ftype_detect(cached, big, FTYPE_CACHE_MAX_BYTES + 1));
+    g_free(ftype_detect(cached, big, FTYPE_CACHE_MAX_BYTES + 1));
+    ftype_cache_stats(cached, &lookups, &hits);
+    assert_int_equal(lookups, 2 * G_N_ELEMENTS(samples) + 1);
+    ftype_free(plain);
+    ftype_free(cached);
+}
+
 static void test_container(void **state)
 {
-    FTYPE  *ft = ftype_new(NULL);
+    FTYPE  *ft = ftype_new(0, NULL);
     CONTAINER_LIMITS lim = {3, 1000, 1024 * 1024};
     g_autoptr(GByteArray) plain = zip_stored("docs/readme.txt", "hello", 5, FALSE);
     g_autoptr(GByteArray) bomb = zip_stored("zeros.bin", "hello", 0x7fffffff, FALSE);
@@ -329,6 +373,7 @@ int     main(void)
         cmocka_unit_test(test_extension),
         cmocka_unit_test(test_mismatch),
         cmocka_unit_test(test_container),
+        cmocka_unit_test(test_type_cache),
         cmocka_unit_test(test_container_file),
         cmocka_unit_test(test_bytestore),
     };
