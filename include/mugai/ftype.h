@@ -41,8 +41,9 @@ char   *ftype_detect(FTYPE *ft, const void *buf, gsize len);
 /* ftype_cache_stats - calls that went to the cache, and those it answered */
 void    ftype_cache_stats(const FTYPE *ft, guint64 *lookups, guint64 *hits);
 
-/* ftype_in - does type (any case) match one of the lower-case globs
- * (NULL-terminated)?  FALSE for a NULL type */
+/* ftype_in - does type match one of the globs (a NULL-terminated list;
+ * ASCII case ignored; "*" any run of bytes, "?" any one byte)?  FALSE for
+ * a NULL type */
 gboolean ftype_in(const char *const *globs, const char *type);
 
 /* ftype_mismatch - do the file name's extension, the declared type and the

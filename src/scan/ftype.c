@@ -142,17 +142,43 @@ static const char *const generic_types[] = {
     "application/download", "application/x-empty", "inode/x-empty", "application/x-download",
 };
 
-/* ftype_in - does the type, lower-cased, match a glob of the list? */
+/* glob_match - does s match the glob ('*' any run, '?' any one byte),
+ * ignoring ASCII case?  Without allocating: this runs for every rule and
+ * family on every attachment and archive member.  A '*' that fails moves
+ * on by one byte from where it last matched (linear for one '*', as in
+ * our type lists; quadratic at worst). */
+static gboolean glob_match(const char *g, const char *s)
+{
+    const char *star = NULL, *from = NULL;
+
+    while (*s) {
+        if (*g == '*') {
+            star = ++g;
+            from = s;
+        } else if (*g != '\0' && (*g == '?' || g_ascii_tolower(*g) == g_ascii_tolower(*s))) {
+            g++;
+            s++;
+        } else if (star != NULL) {
+            g = star;
+            s = ++from;
+        } else {
+            return FALSE;
+        }
+    }
+    while (*g == '*')
+        g++;
+    return *g == '\0';
+}
+
+/* ftype_in - does the type match a glob of the list, ignoring case? */
 gboolean ftype_in(const char *const *globs, const char *type)
 {
-    g_autofree char *t = NULL;
     gsize   i;
 
     if (type == NULL)
         return FALSE;
-    t = g_ascii_strdown(type, -1);
     for (i = 0; globs[i]; i++)
-        if (g_pattern_match_simple(globs[i], t))
+        if (glob_match(globs[i], type))
             return TRUE;
     return FALSE;
 }

@@ -129,6 +129,24 @@ static void test_extension(void **state)
     assert_false(fname_is_deceptive("見積書.pdf"));
 }
 
+static void test_type_globs(void **state)
+{
+    static const char *const globs[] = {"application/vnd.ms-excel.*", "text/*", "image/?ng", "*/x-*-exec", NULL};
+
+    assert_true(ftype_in(globs, "application/vnd.ms-excel.sheet.macroEnabled.12"));
+    assert_true(ftype_in(globs, "TEXT/Plain"));
+    assert_true(ftype_in(globs, "text/"));
+    assert_true(ftype_in(globs, "image/png"));
+    assert_true(ftype_in(globs, "application/x-dos-exec"));
+    assert_true(ftype_in(globs, "application/x-x-dos-exec"));   /* the '*' moves on */
+    assert_false(ftype_in(globs, "application/vnd.ms-excel"));
+    assert_false(ftype_in(globs, "image/pngx"));
+    assert_false(ftype_in(globs, "image/ng"));
+    assert_false(ftype_in(globs, "application/x-dosexec"));
+    assert_false(ftype_in(globs, "xtext/plain"));
+    assert_false(ftype_in(globs, NULL));
+}
+
 static void test_mismatch(void **state)
 {
     assert_false(ftype_mismatch("report.pdf", "application/pdf", "application/pdf"));
@@ -372,6 +390,7 @@ int     main(void)
         cmocka_unit_test(test_own_rules),
         cmocka_unit_test(test_extension),
         cmocka_unit_test(test_mismatch),
+        cmocka_unit_test(test_type_globs),
         cmocka_unit_test(test_container),
         cmocka_unit_test(test_type_cache),
         cmocka_unit_test(test_container_file),
