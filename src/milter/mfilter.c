@@ -36,6 +36,21 @@
 #define MFILTER_STEPS_SKIP (SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NOEOH)
 /* Message changes mugai makes. */
 #define MFILTER_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY)
+
+/*
+ * Macros asked of the MTA at each step: only the queue ID, at end of
+ * message, for the log line.  By default Postfix sends some twenty macros
+ * (client, TLS, SASL, addresses) in a packet before each command, which
+ * both sides would build, send and parse for nothing.  Asked where the MTA
+ * offers it (SMFIF_SETSYMLIST: Postfix 2.6 and later, Sendmail 8.14).
+ */
+static const struct {
+    int     step;
+    const char *macros;
+} mfilter_macros[] = {
+    {SMFIM_CONNECT, ""}, {SMFIM_HELO, ""}, {SMFIM_ENVFROM, ""}, {SMFIM_ENVRCPT, ""},
+    {SMFIM_DATA, ""}, {SMFIM_EOH, ""}, {SMFIM_EOM, "i"},
+};
 /* Extra seconds granted to messages in flight at SIGTERM, beyond [milter] timeout. */
 #define MFILTER_DRAIN_SLACK 30
 
@@ -131,6 +146,7 @@ static sfsistat mf_negotiate(SMFICTX *ctx, unsigned long actions, unsigned long 
                              unsigned long *want_steps, unsigned long *pf2, unsigned long *pf3)
 {
     MCTX   *m;
+    gsize   i;
 
     (void) f2;
     (void) f3;
@@ -140,7 +156,9 @@ static sfsistat mf_negotiate(SMFICTX *ctx, unsigned long actions, unsigned long 
     }
     m = smfi_getpriv(ctx) ? smfi_getpriv(ctx) : mctx_new(ctx);
     m->no_reply = steps & MFILTER_STEPS_NR;
-    *want_actions = MFILTER_ACTIONS;
+    for (i = 0; (actions & SMFIF_SETSYMLIST) != 0 && i < G_N_ELEMENTS(mfilter_macros); i++)
+        (void) smfi_setsymlist(ctx, mfilter_macros[i].step, (char *) mfilter_macros[i].macros);
+    *want_actions = MFILTER_ACTIONS | (actions & SMFIF_SETSYMLIST);
     *want_steps = m->no_reply | (steps & MFILTER_STEPS_SKIP);
     *pf2 = 0;
     *pf3 = 0;
