@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "mugai/msg.h"
 
@@ -19,9 +20,16 @@ void msg_init(const char *progname, gboolean use_syslog)
         openlog(progname, LOG_PID | LOG_NDELAY, LOG_MAIL);
 }
 
-/* msg_init_daemon - syslog, and stderr too when also_stderr (foreground) */
+/* msg_init_daemon - syslog, and stderr too when also_stderr (foreground).
+ * Without TZ, glibc stats /etc/localtime again on every localtime() (each
+ * syslog line, each Date and timestamp: eight times per message here); a
+ * daemon pins it to that file, read once.  A changed zone takes effect on
+ * restart. */
 void msg_init_daemon(const char *progname, gboolean also_stderr)
 {
+    if (getenv("TZ") == NULL)
+        setenv("TZ", ":/etc/localtime", 0);
+    tzset();
     msg_progname = progname;
     msg_use_syslog = TRUE;
     closelog();
