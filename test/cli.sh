@@ -57,6 +57,10 @@ mkdir "$tmp/clamtmp"
 printf '[clamav]\ndatabase = %s/fixtures/sigs\ntemp_directory = %s/clamtmp\n' "$PWD" "$tmp" >"$tmp/tmpdir.conf"
 expect 0 "virus=Mugai.Test.EICAR" -- sanitize -c "$tmp/tmpdir.conf" fixtures/msg/policy-eicar-zip.eml
 if [ -n "$(ls -A "$tmp/clamtmp")" ]; then echo "FAIL: temp_directory not left empty"; fail=1; fi
+# Body text is scanned on its own when the whole message was not (larger
+# than max_filesize): the virus in the body is still found.
+printf '[clamav]\ndatabase = fixtures/sigs\nmax_filesize = 200\n' >"$tmp/smallscan.conf"
+expect 0 "virus=Mugai.Test.EICAR" -- sanitize -c "$tmp/smallscan.conf" fixtures/msg/virus-in-body.eml
 # [engine] temp_directory: must exist.
 printf '[clamav]\ndatabase = %s/fixtures/sigs\n[engine]\ntemp_directory = %s/no-such-dir\n' "$PWD" "$tmp" >"$tmp/noengtmp.conf"
 expect 75 "\[engine\] temp_directory: .*no-such-dir is not a directory" -- sanitize -c "$tmp/noengtmp.conf" fixtures/msg/alternative-plain.eml

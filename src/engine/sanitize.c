@@ -4,7 +4,8 @@
  *   1. size limits            -> reject, before anything is parsed
  *   2. line ends unified, header NULs blanked, excess parts cut off
  *      (normalize.c: in memory, or in a file when the message is large)
- *   3. the raw message scanned (ClamAV's own mail parser)
+ *   3. the raw message scanned (ClamAV's own mail parser); when that
+ *      was whole and clean, body text is not scanned again in step 4
  *   4. GMime parse, walk: body rendered, every other part recorded
  *   5. URLs rewritten, notice written, header and body encoded
  * A scanner failure at any point ends in tempfail: fail closed.
@@ -260,7 +261,7 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, const NORMAL_MSG *norm, con
     const BYTESRC *src = &norm->data.src;
     const MUGAI_CONF *conf = eng->conf;
     GMimeParserOptions *po = mime_options_new();
-    WALK    w = {conf, eng->av, eng->ft, notice_text(conf->notice_language), po, v, 0, 0, NULL, NULL};
+    WALK    w = {conf, eng->av, eng->ft, notice_text(conf->notice_language), po, v, 0, 0, NULL, NULL, FALSE};
     g_autoptr(GString) body = g_string_new(NULL);
     g_autofree char *raw_virus = NULL;
     GMimeMessage *msg;
@@ -275,7 +276,9 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, const NORMAL_MSG *norm, con
             w.av_error = g_steal_pointer(&raw_virus);
             break;
         case AV_INCOMPLETE:     /* the whole message: its parts are scanned one by one below */
+            break;
         case AV_CLEAN:
+            w.message_clean = TRUE;
             break;
         }
     }

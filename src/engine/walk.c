@@ -284,8 +284,13 @@ static void walk_leaf(WALK *w, GMimePart *part, GString *sink, const char *reaso
         record(w, reason, fname_from_part(obj), type, charset, &data.src, NULL);
         goto done;
     }
-    /* Body text is rendered, never passed on: a scan limit does not matter here. */
-    if ((virus = scan_bytes(w, &data.src, "body", NULL)) != NULL) {
+    /* Body text is rendered, never passed on: a scan limit does not matter
+     * here, and when ClamAV's own mail parser went through the whole
+     * message and found it clean, the text is not scanned a second time
+     * (each scan costs libclamav a directory made and removed).  An
+     * attachment is always scanned on its own: it may be held and
+     * released, and our decoding is what would be released. */
+    if (!w->message_clean && (virus = scan_bytes(w, &data.src, "body", NULL)) != NULL) {
         record(w, REASON_VIRUS, fname_from_part(obj), type, charset, &data.src, g_steal_pointer(&virus));
         goto done;
     }

@@ -26,6 +26,7 @@ typedef struct {
     guint   parts_skipped;      /* parts removed unread because of limits */
     char   *av_error;           /* first scan failure, or NULL */
     char   *io_error;           /* first temporary file failure, or NULL */
+    gboolean message_clean;     /* the raw message was scanned whole and found clean */
 } WALK;
 
 /* walk_message - render msg's body into out and record its attachments */
