@@ -305,13 +305,18 @@ static void test_bytestore(void **state)
  * remembered. */
 static void test_type_cache(void **state)
 {
-    static const char *const samples[] = {
-        "%PDF-1.7\n1 0 obj\n<<>>\nendobj\n",
-        "#!/bin/sh\necho hello\n",
-        "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\x08\x06\0\0\0",
-        "MZ\x90\0\3\0\0\0\4\0\0\0\xff\xff\0\0",
-        "plain words only\n",
+#define SAMPLE(lit) {lit, sizeof(lit) - 1}
+    static const struct {
+        const char *bytes;
+        gsize   len;
+    } samples[] = {
+        SAMPLE("%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"),
+        SAMPLE("#!/bin/sh\necho hello\n"),
+        SAMPLE("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\x08\x06\0\0\0"),
+        SAMPLE("MZ\x90\0\3\0\0\0\4\0\0\0\xff\xff\0\0"),
+        SAMPLE("plain words only\n"),
     };
+#undef SAMPLE
     FTYPE  *plain = ftype_new(0, NULL), *cached = ftype_new(1, NULL);
     g_autofree char *big = g_malloc(FTYPE_CACHE_MAX_BYTES + 1);
     guint64 lookups, hits;
@@ -322,9 +327,8 @@ static void test_type_cache(void **state)
     /* One slot: each sample takes it from the one before, then is asked for again at once. */
     for (i = 0; i < G_N_ELEMENTS(samples); i++)
         for (round = 0; round < 2; round++) {
-            gsize   len = i == 2 || i == 3 ? 24 : strlen(samples[i]);
-            g_autofree char *want = ftype_detect(plain, samples[i], len);
-            g_autofree char *got = ftype_detect(cached, samples[i], len);
+            g_autofree char *want = ftype_detect(plain, samples[i].bytes, samples[i].len);
+            g_autofree char *got = ftype_detect(cached, samples[i].bytes, samples[i].len);
 
             assert_string_equal(got, want);
         }
@@ -332,7 +336,7 @@ static void test_type_cache(void **state)
     assert_int_equal(lookups, 2 * G_N_ELEMENTS(samples));
     assert_int_equal(hits, G_N_ELEMENTS(samples));
     /* Another run of the first sample after the slot moved on: asked again. */
-    g_free(ftype_detect(cached, samples[0], strlen(samples[0])));
+    g_free(ftype_detect(cached, samples[0].bytes, samples[0].len));
     ftype_cache_stats(cached, &lookups, &hits);
     assert_int_equal(hits, G_N_ELEMENTS(samples));
     memset(big, 'a', FTYPE_CACHE_MAX_BYTES + 1);
