@@ -6,24 +6,37 @@
 
 #include "mugai/fdio.h"
 
-/* fd_write_all - the whole buffer, across short writes and EINTR */
-gboolean fd_write_all(int fd, const void *buf, gsize len)
+/* write_loop - the whole buffer, across short writes and EINTR */
+static gboolean write_loop(int fd, const void *buf, gsize len, gboolean sock)
 {
     const char *p = buf;
 
     while (len > 0) {
-        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+        ssize_t n = sock ? send(fd, p, len, MSG_NOSIGNAL) : write(fd, p, len);
 
-        if (n < 0 && errno == ENOTSOCK)
-            n = write(fd, p, len);      /* a spool file */
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0)
+        if (n <= 0) {
+            if (n == 0)
+                errno = ENOSPC;
             return FALSE;
+        }
         p += n;
         len -= (gsize) n;
     }
     return TRUE;
+}
+
+/* fd_write_all - the whole buffer to a file */
+gboolean fd_write_all(int fd, const void *buf, gsize len)
+{
+    return write_loop(fd, buf, len, FALSE);
+}
+
+/* fd_send_all - the whole buffer to a socket */
+gboolean fd_send_all(int fd, const void *buf, gsize len)
+{
+    return write_loop(fd, buf, len, TRUE);
 }
 
 /* fd_tmpfile - a new unlinked file in dir */

@@ -45,7 +45,7 @@ void    wire_free(WIRE *w)
 /* wire_flush - write what was added */
 gboolean wire_flush(WIRE *w)
 {
-    if (!w->failed && w->out->len > 0 && !fd_write_all(w->fd, w->out->str, w->out->len))
+    if (!w->failed && w->out->len > 0 && !fd_send_all(w->fd, w->out->str, w->out->len))
         w->failed = TRUE;
     g_string_truncate(w->out, 0);
     return !w->failed;
@@ -66,7 +66,7 @@ gboolean wire_write(WIRE *w, const void *data, gsize len)
         g_string_append_len(w->out, data, (gssize) len);
         return TRUE;
     }
-    if (!fd_write_all(w->fd, data, len))
+    if (!fd_send_all(w->fd, data, len))
         w->failed = TRUE;
     return !w->failed;
 }

@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 
+#include "mugai/fdio.h"
 #include "mugai/msg.h"
 #include "mugai/qstore.h"
 #include "mugai/sha256.h"
@@ -188,20 +189,7 @@ static gboolean write_chunk(const guchar *p, gsize len, gpointer ctx)
     WRITING *wr = ctx;
 
     sha256_update(wr->sum, p, len);
-    while (len > 0) {
-        ssize_t n = write(wr->fd, p, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            if (n == 0)
-                errno = ENOSPC;
-            return FALSE;
-        }
-        p += n;
-        len -= (gsize) n;
-    }
-    return TRUE;
+    return fd_write_all(wr->fd, p, len);
 }
 
 /* write_durably - temporary file, write, fsync, rename, fsync the

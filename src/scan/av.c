@@ -176,7 +176,7 @@ static gboolean instream_chunk(const guchar *p, gsize len, gpointer ctx)
         guint32 n = (guint32) MIN(len, AV_CLAMD_CHUNK);
         guint32 be = GUINT32_TO_BE(n);
 
-        if (!fd_write_all(is->fd, &be, 4) || !fd_write_all(is->fd, p, n)) {
+        if (!fd_send_all(is->fd, &be, 4) || !fd_send_all(is->fd, p, n)) {
             is->failed = TRUE;
             return FALSE;
         }
@@ -195,7 +195,7 @@ static char *clamd_command(const AV_ENGINE *av, const char *cmd, const BYTESRC *
 
     if (fd < 0)
         return NULL;
-    if (!fd_write_all(fd, cmd, strlen(cmd) + 1))
+    if (!fd_send_all(fd, cmd, strlen(cmd) + 1))
         goto io;
     if (src != NULL) {
         INSTREAM is = {fd, FALSE};
@@ -210,7 +210,7 @@ static char *clamd_command(const AV_ENGINE *av, const char *cmd, const BYTESRC *
             }
             goto io;
         }
-        if (!fd_write_all(fd, &zero, 4))
+        if (!fd_send_all(fd, &zero, 4))
             goto io;
     }
     if ((reply = clamd_reply(fd)) == NULL)
