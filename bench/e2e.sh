@@ -3,9 +3,15 @@
 #
 #   sudo bash bench/e2e.sh [MESSAGES_PER_ROUND] [ROUNDS]    (defaults 1000 3)
 #
-# Three set-ups, interleaved round by round in the same run so that the
+# Five set-ups, interleaved round by round in the same run so that the
 # machine's mood affects all alike:
 #   postfix    Postfix alone (no milter): the baseline
+#   null       bench/null_milter: asks for what mugai asks (headers, body,
+#              no replies), discards it and accepts unchanged: what the
+#              milter conversation alone costs
+#   replace    bench/null_milter -r: the same, but replaces each body with a
+#              line of text and sets Content-Type, as every sanitizing
+#              filter must: the ceiling for any such milter on this machine
 #   mugai      mugai-milter (libclamav in the process)
 #   mimedefang MIMEDefang 3 (Debian package) with a filter doing the same job:
 #              HTML rendered to text (HTML::FormatText), plain text kept,
@@ -13,7 +19,7 @@
 #              message scanned by clamd (its usual set-up) with the same
 #              signatures.
 # Each round sends MESSAGES_PER_ROUND messages of a realistic mix over 20
-# SMTP sessions and times until the last one reaches the sink.  CPU time is
+# SMTP sessions (BENCH_SESSIONS; 1 shows each set-up's latency per message) and times until the last one reaches the sink.  CPU time is
 # read from the processes' own accounting (/proc/PID/stat, children waited
 # for included): mugai's supervisor, front and workers; MIMEDefang's
 # multiplexor, milter, Perl workers and clamd.  Peak memory: the sum of
@@ -25,6 +31,12 @@
 # Prints a table and the ratios; needs root, postfix, swaks, mimedefang,
 # clamav-daemon, libhtml-format-perl.
 #
+# Every filter listens on a unix socket, as the sample configurations have
+# it (mugai's [milter] socket, MIMEDefang's -p); BENCH_TRANSPORT=inet puts
+# them all on TCP loopback instead.  On Linux that costs each message a
+# delayed-ACK wait of up to 40 ms (docs/performance.md, "The milter
+# socket"), which at 20 sessions shows as throughput.
+#
 #   BENCH_SETUPS="postfix mugai" sudo -E bash bench/e2e.sh 500 2
 # runs only the named set-ups (quicker while working on mugai; the ratio to
 # MIMEDefang needs all three).  BENCH_MEMORY=0 skips the memory part.
@@ -35,10 +47,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000}
 ROUNDS=${2:-3}
+SESSIONS=${BENCH_SESSIONS:-20}
 MILTER_BIN=${MILTER_BIN:-build/src/mugai-milter}
+NULL_BIN=${NULL_BIN:-build/bench/null_milter}
 . test/e2e/lib.sh
 e2e_skip_unless_root
-read -r -a SETUPS <<<"${BENCH_SETUPS:-postfix mugai mimedefang}"
+read -r -a SETUPS <<<"${BENCH_SETUPS:-postfix null replace mugai mimedefang}"
 has_setup() { [[ " ${SETUPS[*]} " == *" $1 "* ]]; }
 if has_setup mimedefang; then
     for p in mimedefang mimedefang-multiplexor clamd; do
@@ -70,18 +84,41 @@ SCRATCH=$(mktemp -d /dev/shm/mugai-bench.XXXXXX)
 chmod 755 "$SCRATCH"
 E2E_ON_STOP="${E2E_ON_STOP:+$E2E_ON_STOP; }rm -rf $SCRATCH"
 mkdir -p "$SCRATCH/clamav" "$SCRATCH/md-spool" "$SCRATCH/clamd"
+TRANSPORT=${BENCH_TRANSPORT:-unix}
+case $TRANSPORT in
+unix) E2E_MILTER_UNIX=1 ;;
+inet) E2E_MILTER_UNIX= ;;
+*) echo "BENCH_TRANSPORT: unix or inet"; exit 64 ;;
+esac
 E2E_MAX_MESSAGE=200M e2e_start "$MILTER_BIN" build/src/mugai
 sed -i "s/^spool_memory = 64K$/spool_memory = 1M/; s/^workers = 2$/workers = ${MUGAI_WORKERS:-4}/" "$E2E/mugai.conf"
 sed -i "s|^\[clamav\]$|[clamav]\ntemp_directory = $SCRATCH/clamav|" "$E2E/mugai.conf"
 printf '\n[engine]\ntype_cache = %s\n' "${BENCH_TYPE_CACHE:-4096}" >>"$E2E/mugai.conf"
 postconf -c "$E2E/pf/etc" -e message_size_limit=262144000
 milter_stop; milter_start
-P_MD=$(free_port)
-MX_PID= MD_PID= CLAMD_PID=
+# Where each filter listens, as it sees it (CONN_*) and as Postfix does (PF_*).
+if [ "$TRANSPORT" = unix ]; then
+    CONN_NULL=unix:$E2E/run/null.sock CONN_REPLACE=unix:$E2E/run/replace.sock
+    CONN_MD=unix:$E2E/md/run/md.sock
+    PF_NULL=$CONN_NULL PF_REPLACE=$CONN_REPLACE PF_MD=$CONN_MD
+else
+    P_MD=$(free_port) P_NULL=$(free_port) P_REPLACE=$(free_port)
+    CONN_NULL=inet:$P_NULL@127.0.0.1 CONN_REPLACE=inet:$P_REPLACE@127.0.0.1 CONN_MD=inet:$P_MD@127.0.0.1
+    PF_NULL=inet:127.0.0.1:$P_NULL PF_REPLACE=inet:127.0.0.1:$P_REPLACE PF_MD=inet:127.0.0.1:$P_MD
+fi
+# wait_listen CONN - wait until a filter listens on CONN; a unix socket is
+# opened to Postfix's smtpd (it runs as postfix)
+wait_listen() {
+    case $1 in
+    unix:*) wait_socket "${1#unix:}" && chmod 666 "${1#unix:}" ;;
+    inet:*) local p=${1#inet:}; wait_port "${p%@*}" ;;
+    esac
+}
+MX_PID= MD_PID= CLAMD_PID= NULL_PID= REPLACE_PID=
 
 # --- MIMEDefang with clamd -------------------------------------------------
 start_mimedefang() {
-mkdir -p "$E2E/md/spool" "$E2E/md/quarantine"
+mkdir -p "$E2E/md/spool" "$E2E/md/quarantine" "$E2E/md/run"
 MDUSER=defang               # made by the Debian package; MIMEDefang refuses root
 chown -R "$MDUSER" "$E2E/md"
 cat > "$E2E/clamd.conf" <<CONF
@@ -139,11 +176,21 @@ chown "$MDUSER" "$SCRATCH/md-spool"
 mimedefang-multiplexor -D -U "$MDUSER" -z "$SCRATCH/md-spool" -s "$E2E/md/mx.sock" -f "$E2E/md/mimedefang.pl" \
     -m 2 -x 4 -r 500 -q 100 -Q 60 >"$E2E/md/mx.log" 2>&1 & MX_PID=$!
 for i in $(seq 1 100); do [ -S "$E2E/md/mx.sock" ] && break; sleep 0.1; done
-mimedefang -D -U "$MDUSER" -z "$SCRATCH/md-spool" -m "$E2E/md/mx.sock" -p "inet:$P_MD@127.0.0.1" \
+chmod 755 "$E2E/md" "$E2E/md/run"
+mimedefang -D -U "$MDUSER" -z "$SCRATCH/md-spool" -m "$E2E/md/mx.sock" -p "$CONN_MD" \
     >"$E2E/md/md.log" 2>&1 & MD_PID=$!
-wait_port "$P_MD" || { echo "MIMEDefang did not start"; cat "$E2E/md/"*.log; exit 1; }
+wait_listen "$CONN_MD" || { echo "MIMEDefang did not start"; cat "$E2E/md/"*.log; exit 1; }
 }
-trap 'kill $MD_PID $MX_PID $CLAMD_PID 2>/dev/null; e2e_stop' EXIT
+trap 'kill $MD_PID $MX_PID $CLAMD_PID $NULL_PID $REPLACE_PID 2>/dev/null; e2e_stop' EXIT
+# --- the null milters: the floor under any milter ----------------------------
+if has_setup null; then
+    "$NULL_BIN" "$CONN_NULL" & NULL_PID=$!
+    wait_listen "$CONN_NULL" || { echo "null_milter did not start"; exit 1; }
+fi
+if has_setup replace; then
+    "$NULL_BIN" -r "$CONN_REPLACE" & REPLACE_PID=$!
+    wait_listen "$CONN_REPLACE" || { echo "null_milter -r did not start"; exit 1; }
+fi
 has_setup mimedefang && start_mimedefang
 
 # --- measurement helpers ----------------------------------------------------
@@ -167,8 +214,10 @@ hwm_kb() { local p t=0; for p in "$@"; do t=$((t + $(awk '/^VmHWM/ {print $2}' "
 use() {
     case $1 in
     postfix) postconf -c "$E2E/pf/etc" -e 'smtpd_milters=' ;;
-    mugai) postconf -c "$E2E/pf/etc" -e "smtpd_milters=inet:127.0.0.1:$P_MILTER" ;;
-    mimedefang) postconf -c "$E2E/pf/etc" -e "smtpd_milters=inet:127.0.0.1:$P_MD" ;;
+    null) postconf -c "$E2E/pf/etc" -e "smtpd_milters=$PF_NULL" ;;
+    replace) postconf -c "$E2E/pf/etc" -e "smtpd_milters=$PF_REPLACE" ;;
+    mugai) postconf -c "$E2E/pf/etc" -e "smtpd_milters=$PF_MILTER" ;;
+    mimedefang) postconf -c "$E2E/pf/etc" -e "smtpd_milters=$PF_MD" ;;
     esac
     postfix -c "$E2E/pf/etc" reload >/dev/null 2>&1
     sleep 2
@@ -190,19 +239,21 @@ done
 for r in $(seq 1 "$ROUNDS"); do
     for s in "${SETUPS[@]}"; do
         use $s
-        case $s in mugai) pids=$(mugai_pids) ;; mimedefang) pids=$(md_pids) ;; *) pids= ;; esac
+        case $s in mugai) pids=$(mugai_pids) ;; mimedefang) pids=$(md_pids) ;; null) pids=$NULL_PID ;;
+            replace) pids=$REPLACE_PID ;; *) pids= ;; esac
         c0=$(cpu_ticks $pids)
         f0=$(cpu_ticks $(front_pid))
         m0=$(machine_ticks)
         p0=$(cpu_ticks $(postfix_pids))
         n0=$(sink_count)
         t0=$(date +%s.%N)
-        LOADGEN_ID_BASE=$((r * 1000000)) python3 test/e2e/loadgen.py "$P_SMTPD" "$N" 20 "${files[@]}" >"$E2E/round.out"
+        LOADGEN_ID_BASE=$((r * 1000000)) python3 test/e2e/loadgen.py "$P_SMTPD" "$N" "$SESSIONS" "${files[@]}" >"$E2E/round.out"
         # Wait for what was accepted (a peer may refuse some, e.g. viruses).
         acc=$(sed -n 's/.*accepted=\([0-9]*\).*/\1/p' "$E2E/round.out")
         for i in $(seq 1 600); do [ "$(sink_count)" -ge $((n0 + acc)) ] && break; sleep 0.05; done
         t1=$(date +%s.%N)
-        case $s in mugai) pids=$(mugai_pids) ;; mimedefang) pids=$(md_pids) ;; *) pids= ;; esac
+        case $s in mugai) pids=$(mugai_pids) ;; mimedefang) pids=$(md_pids) ;; null) pids=$NULL_PID ;;
+            replace) pids=$REPLACE_PID ;; *) pids= ;; esac
         c1=$(cpu_ticks $pids)
         m1=$(machine_ticks)
         pcpu[$s]=$((pcpu[$s] + $(cpu_ticks $(postfix_pids)) - p0))
@@ -218,7 +269,7 @@ hz=$(getconf CLK_TCK)
 total=$((N * ROUNDS))
 echo
 echo "machine: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), Postfix $(postconf -h mail_version)"
-echo "messages: $total per set-up ($ROUNDS rounds of $N, 20 sessions, ${#mix[@]}-message mix)"
+echo "messages: $total per set-up ($ROUNDS rounds of $N, $SESSIONS sessions, ${#mix[@]}-message mix); milters over $TRANSPORT sockets"
 printf '| set-up | msg/s | vs Postfix alone | milter CPU ms/msg | vs MIMEDefang | Postfix CPU ms/msg | machine CPU ms/msg |\n| --- | --- | --- | --- | --- | --- | --- |\n'
 base=
 has_setup postfix && base=$(echo "$total / ${secs[postfix]}" | bc -l)
@@ -236,6 +287,11 @@ for s in "${SETUPS[@]}"; do
     printf '| %s | %.0f | %s | %s | %s | %.2f | %.2f |\n' "$s" "$rate" "$vsp" "$cpus" "$vs" \
         "$(echo "${pcpu[$s]} * 1000 / $hz / $total" | bc -l)" "$(echo "${mcpu[$s]} * 1000 / $hz / $total" | bc -l)"
 done
+if has_setup replace && has_setup mugai; then
+    r_rate=$(echo "$total / ${secs[replace]}" | bc -l); m_rate=$(echo "$total / ${secs[mugai]}" | bc -l)
+    printf 'mugai reaches %.0f %% of the rate of null_milter -r, the ceiling for a milter that replaces every body here\n' \
+        "$(echo "100 * $m_rate / $r_rate" | bc -l)"
+fi
 has_setup mugai && printf 'mugai-milter CPU by process: front %.2f ms/msg, supervisor and workers %.2f ms/msg\n' \
     "$(echo "$front_cpu * 1000 / $hz / $total" | bc -l)" "$(echo "(${cpu[mugai]} - $front_cpu) * 1000 / $hz / $total" | bc -l)"
 has_setup mimedefang && echo "peak memory (sum of VmHWM): mugai $(( $(hwm_kb $(mugai_pids)) / 1024 )) MB over $(mugai_pids | wc -w) processes; MIMEDefang $(( $(hwm_kb $(md_pids)) / 1024 )) MB over $(md_pids | wc -w) processes (clamd included)"

@@ -7,6 +7,10 @@
 #                         v
 #                     smtp-sink 127.0.0.1:$P_SINK  (writes $E2E/sink/*)
 #   mugai quarantine release --> postfix smtpd 127.0.0.1:$P_RELEASE (no milter) --> sink
+#
+# Postfix reaches the milter over inet loopback (127.0.0.1:$P_MILTER); with
+# E2E_MILTER_UNIX=1 over a unix socket ($E2E/run/milter.sock), as the sample
+# configuration has it.  $PF_MILTER is the smtpd_milters value either way.
 
 set -u
 fail=0
@@ -54,6 +58,15 @@ e2e_start() {
     mkdir -p "$E2E/sink" "$E2E/pf/etc" "$E2E/pf/queue" "$E2E/pf/data"
     chmod 777 "$E2E/sink"
     chown postfix "$E2E/pf/data"
+    if [ -n "${E2E_MILTER_UNIX:-}" ]; then
+        mkdir -p "$E2E/run"
+        chmod 755 "$E2E/run"
+        MILTER_SOCK=$E2E/run/milter.sock
+        MILTER_CONN=unix:$MILTER_SOCK PF_MILTER=unix:$MILTER_SOCK
+    else
+        MILTER_SOCK=
+        MILTER_CONN=inet:$P_MILTER@127.0.0.1 PF_MILTER=inet:127.0.0.1:$P_MILTER
+    fi
     cat > "$E2E/mugai.conf" <<CONF
 [clamav]
 database = ${E2E_SIGS:-$PWD/fixtures/sigs}
@@ -64,7 +77,7 @@ release_relay = 127.0.0.1:$P_RELEASE
 [limits]
 max_message_bytes = ${E2E_MAX_MESSAGE:-50M}
 [milter]
-socket = inet:$P_MILTER@127.0.0.1
+socket = $MILTER_CONN
 user =
 group =
 pidfile = $E2E/mugai-milter.pid
@@ -87,7 +100,7 @@ mydestination =
 mynetworks = 127.0.0.0/8
 relayhost = [127.0.0.1]:$P_SINK
 smtpd_relay_restrictions = permit_mynetworks, reject
-smtpd_milters = inet:127.0.0.1:$P_MILTER
+smtpd_milters = $PF_MILTER
 milter_default_action = tempfail
 milter_protocol = 6
 non_smtpd_milters =
@@ -130,14 +143,31 @@ CONF
 }
 
 milter_start() {
+    [ -z "$MILTER_SOCK" ] || rm -f "$MILTER_SOCK"
     "$MILTER_BIN" -c "$E2E/mugai.conf" -f >>"$E2E/milter.log" 2>&1 &
     MILTER_PID=$!
-    wait_port $P_MILTER
+    if [ -z "$MILTER_SOCK" ]; then
+        wait_port $P_MILTER
+    else
+        # The front makes its socket 0660, owned by the user it runs as
+        # (root here); Postfix's smtpd runs as postfix.
+        wait_socket "$MILTER_SOCK" && chgrp postfix "$MILTER_SOCK"
+    fi
 }
 
 milter_stop() {
     kill -TERM "$MILTER_PID" 2>/dev/null
     wait "$MILTER_PID" 2>/dev/null
+}
+
+# wait_socket PATH - wait until a unix socket appears
+wait_socket() {
+    local i
+    for i in $(seq 1 100); do
+        [ -S "$1" ] && return 0
+        sleep 0.1
+    done
+    echo "socket $1 never appeared"; return 1
 }
 
 wait_port() {
