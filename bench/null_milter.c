@@ -44,12 +44,12 @@ static sfsistat null_negotiate(SMFICTX *ctx, unsigned long actions, unsigned lon
     (void) f2;
     (void) f3;
     if ((actions & SMFIF_SETSYMLIST) != 0) {
-        (void) smfi_setsymlist(ctx, SMFIM_CONNECT, "");
-        (void) smfi_setsymlist(ctx, SMFIM_HELO, "");
-        (void) smfi_setsymlist(ctx, SMFIM_ENVFROM, "");
-        (void) smfi_setsymlist(ctx, SMFIM_ENVRCPT, "");
-        (void) smfi_setsymlist(ctx, SMFIM_DATA, "");
-        (void) smfi_setsymlist(ctx, SMFIM_EOH, "");
+        (void) smfi_setsymlist(ctx, SMFIM_CONNECT, "i");
+        (void) smfi_setsymlist(ctx, SMFIM_HELO, "i");
+        (void) smfi_setsymlist(ctx, SMFIM_ENVFROM, "i");
+        (void) smfi_setsymlist(ctx, SMFIM_ENVRCPT, "i");
+        (void) smfi_setsymlist(ctx, SMFIM_DATA, "i");
+        (void) smfi_setsymlist(ctx, SMFIM_EOH, "i");
         (void) smfi_setsymlist(ctx, SMFIM_EOM, "i");
     }
     *want_actions = NULL_ACTIONS | (actions & SMFIF_SETSYMLIST);

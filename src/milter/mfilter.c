@@ -41,19 +41,19 @@
 #define MFILTER_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY)
 
 /*
- * Macros asked of the MTA at each step: only the queue ID, at end of
- * message, for the log line.  By default Postfix sends some twenty macros
- * (client, TLS, SASL, addresses) in a packet before each command, which
- * both sides would build, send and parse for nothing.  Asked where the MTA
- * offers it (SMFIF_SETSYMLIST: Postfix 2.6 and later, Sendmail 8.14).
+ * Macros asked of the MTA at each step: only the queue ID (for the log
+ * line, read at end of message).  By default Postfix sends some twenty
+ * macros (daemon, client, TLS, SASL, addresses) before the commands, which
+ * both sides would build, send and parse for nothing.  Every step names
+ * "i": Postfix ignores an empty list and keeps its default one, and sends a
+ * macro packet before each command whatever the list (empty where the
+ * queue ID is not known yet).  Asked where the MTA offers it
+ * (SMFIF_SETSYMLIST: Postfix 2.6 and later, Sendmail 8.14).
  */
-static const struct {
-    int     step;
-    const char *macros;
-} mfilter_macros[] = {
-    {SMFIM_CONNECT, ""}, {SMFIM_HELO, ""}, {SMFIM_ENVFROM, ""}, {SMFIM_ENVRCPT, ""},
-    {SMFIM_DATA, ""}, {SMFIM_EOH, ""}, {SMFIM_EOM, "i"},
+static const int mfilter_macro_steps[] = {
+    SMFIM_CONNECT, SMFIM_HELO, SMFIM_ENVFROM, SMFIM_ENVRCPT, SMFIM_DATA, SMFIM_EOH, SMFIM_EOM,
 };
+#define MFILTER_MACROS "i"
 /* Extra seconds granted to messages in flight at SIGTERM, beyond [milter] timeout. */
 #define MFILTER_DRAIN_SLACK 30
 
@@ -159,8 +159,8 @@ static sfsistat mf_negotiate(SMFICTX *ctx, unsigned long actions, unsigned long 
     }
     m = smfi_getpriv(ctx) ? smfi_getpriv(ctx) : mctx_new(ctx);
     m->no_reply = steps & MFILTER_STEPS_NR;
-    for (i = 0; (actions & SMFIF_SETSYMLIST) != 0 && i < G_N_ELEMENTS(mfilter_macros); i++)
-        (void) smfi_setsymlist(ctx, mfilter_macros[i].step, (char *) mfilter_macros[i].macros);
+    for (i = 0; (actions & SMFIF_SETSYMLIST) != 0 && i < G_N_ELEMENTS(mfilter_macro_steps); i++)
+        (void) smfi_setsymlist(ctx, mfilter_macro_steps[i], MFILTER_MACROS);
     *want_actions = MFILTER_ACTIONS | (actions & SMFIF_SETSYMLIST);
     *want_steps = m->no_reply | (steps & MFILTER_STEPS_SKIP);
     *pf2 = 0;
