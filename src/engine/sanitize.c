@@ -10,6 +10,7 @@
  *   5. URLs rewritten, notice written, header and body encoded
  * A scanner failure at any point ends in tempfail: fail closed.
  */
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -146,8 +147,10 @@ static void on_parser_warning(gint64 offset, GMimeParserWarning code, const gcha
 }
 
 /* parse - GMime with mugai's options; the parts' contents stay where
- * the normalized message is (GMime keeps offsets, not copies) (transfer full) */
-static GMimeMessage *parse(const NORMAL_MSG *norm, GMimeParserOptions *po)
+ * the normalized message is (GMime keeps offsets, not copies) (transfer
+ * full).  NULL with *io_error set (transfer full) when the file could not
+ * be opened for GMime: a failure of the host, not of the message. */
+static GMimeMessage *parse(const NORMAL_MSG *norm, GMimeParserOptions *po, char **io_error)
 {
     GMimeStream *stream;
     GMimeParser *parser;
@@ -158,8 +161,10 @@ static GMimeMessage *parse(const NORMAL_MSG *norm, GMimeParserOptions *po)
         stream = g_mime_stream_mem_new_with_byte_array(norm->data.mem);
         g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
     } else {
-        if ((fd = dup(norm->data.fd)) < 0)
+        if ((fd = dup(norm->data.fd)) < 0) {
+            *io_error = g_strdup_printf("dup of the normalized message's file: %s", g_strerror(errno));
             return NULL;
+        }
         stream = g_mime_stream_fs_new_with_bounds(fd, 0, (gint64) norm->data.src.len);
     }
     parser = g_mime_parser_new_with_stream(stream);
@@ -283,11 +288,11 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, const NORMAL_MSG *norm, con
         }
     }
     g_mime_parser_options_set_warning_callback(po, on_parser_warning, v);
-    msg = parse(norm, po);
-    if (msg == NULL)
-        v->unreadable = TRUE;
-    else
+    msg = parse(norm, po, &w.io_error);
+    if (msg != NULL)
         walk_message(&w, msg, body);
+    else if (w.io_error == NULL)
+        v->unreadable = TRUE;
     if (w.av_error != NULL || w.io_error != NULL) {
         if (w.av_error != NULL)
             deferred(v, "virus scan failed", w.av_error, "scan-failed", "virus scan failed; message deferred");
