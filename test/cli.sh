@@ -57,6 +57,25 @@ mkdir "$tmp/clamtmp"
 printf '[clamav]\ndatabase = %s/fixtures/sigs\ntemp_directory = %s/clamtmp\n' "$PWD" "$tmp" >"$tmp/tmpdir.conf"
 expect 0 "virus=Mugai.Test.EICAR" -- sanitize -c "$tmp/tmpdir.conf" fixtures/msg/policy-eicar-zip.eml
 if [ -n "$(ls -A "$tmp/clamtmp")" ]; then echo "FAIL: temp_directory not left empty"; fail=1; fi
+# libclamav's scratch space full: an archive it cannot unpack to look
+# inside is not called clean; the message is deferred (fail closed).
+# Needs a file system that can fill up: a 16 KB tmpfs (root only).
+mkdir "$tmp/fulltmp"
+if mount -t tmpfs -o size=16k,mode=1777 tmpfs "$tmp/fulltmp" 2>/dev/null; then
+    dd if=/dev/zero of="$tmp/fulltmp/fill" bs=4k count=8 2>/dev/null
+    printf '[clamav]\ndatabase = %s/fixtures/sigs\ntemp_directory = %s/fulltmp\n' "$PWD" "$tmp" >"$tmp/fulltmp.conf"
+    "$mugai" sanitize -c "$tmp/fulltmp.conf" fixtures/msg/policy-eicar-zip.eml >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [ "$rc" = 0 ] && grep -q '^451 4.3.0 ' "$tmp/err" && grep -q 'decision=tempfail reason=scan-failed' "$tmp/err" \
+        && [ ! -s "$tmp/out" ]; then
+        echo "ok: scratch space full -> zipped virus deferred"
+    else
+        echo "FAIL: scratch space full: exit $rc, stdout: $(head -c 300 "$tmp/out"), stderr: $(cat "$tmp/err")"; fail=1
+    fi
+    umount "$tmp/fulltmp"
+else
+    echo "skip: scratch space full (needs root to mount a small tmpfs)"
+fi
 # Body text is scanned on its own when the whole message was not (larger
 # than max_filesize): the virus in the body is still found.
 printf '[clamav]\ndatabase = fixtures/sigs\nmax_filesize = 200\n' >"$tmp/smallscan.conf"
