@@ -287,25 +287,35 @@ static AV_RESULT scan_whole(AV_ENGINE *av, WALK *w, const BYTESRC *src)
 }
 
 /* scan_split - after the walk, when every attachment was scanned on our
- * decoding: the raw bytes without the mail parser (raw and mail-level
- * signatures see every byte), then the skeleton, the message without
- * those parts' content, through the mail parser (body text: HTML
- * normalized, phishing and mail-level checks).  Each attachment is
- * decoded and scanned once, not a second time by the mail parser. */
+ * decoding: the skeleton, the message without those parts' content,
+ * through the mail parser (body text: HTML normalized, phishing and
+ * mail-level checks), then the raw bytes without it (raw and mail-level
+ * signatures see every byte).  Each attachment is decoded and scanned
+ * once, not a second time by the mail parser.
+ *
+ * libclamav's clean cache is keyed on the bytes alone, not on the
+ * parsers a scan used: bytes found clean without the mail parser would
+ * pass a later scan with it unparsed.  So a skeleton that came out the
+ * same as the message is scanned whole instead, and the skeleton goes
+ * first.  The raw bytes stay cached as clean for this engine; the same
+ * bytes again get the same walk and so the same split, and a reload
+ * (new configuration or signatures) makes a new engine and cache. */
 static AV_RESULT scan_split(AV_ENGINE *av, WALK *w, const BYTESRC *src, GMimeMessage *msg)
 {
+    g_autoptr(GByteArray) skel = mime_skel_write(msg, w->scanned);
+    BYTESRC s = bytesrc_mem(skel->data, skel->len);
     char   *what = NULL;
-    AV_RESULT r = av_scan_raw(av, src, "message", &what);
-    g_autoptr(GByteArray) skel = NULL;
-    BYTESRC s;
+    AV_RESULT r, raw;
 
+    if (skel->len == src->len && memcmp(skel->data, src->data, src->len) == 0)
+        return scan_whole(av, w, src);
+    r = av_scan(av, &s, "message", &what);
     if ((r = take_scan(w, r, what)) == AV_INFECTED || r == AV_ERROR)
         return r;
-    skel = mime_skel_write(msg, w->scanned);
-    s = bytesrc_mem(skel->data, skel->len);
     what = NULL;
-    r = av_scan(av, &s, "message", &what);
-    return take_scan(w, r, what);
+    raw = av_scan_raw(av, src, "message", &what);
+    raw = take_scan(w, raw, what);
+    return raw == AV_CLEAN ? r : raw;       /* either stopped at a limit: incomplete */
 }
 
 /* sanitize_parsed - steps 3 to 5 on a normalized message */
@@ -338,8 +348,10 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, const NORMAL_MSG *norm, con
         AV_RESULT r;
 
         /* An original that is kept may be released one day: it goes
-         * through ClamAV's mail parser whole, as ClamAV decodes it. */
-        if (msg == NULL || verdict_holds_original(v))
+         * through ClamAV's mail parser whole, as ClamAV decodes it.  So
+         * does a message with no part scanned in the walk: its skeleton
+         * would be the message itself, and one scan costs less than two. */
+        if (msg == NULL || verdict_holds_original(v) || g_hash_table_size(w.scanned) == 0)
             r = scan_whole(eng->av, &w, src);
         else
             r = scan_split(eng->av, &w, src, msg);
