@@ -222,9 +222,7 @@ use() {
     postfix -c "$E2E/pf/etc" reload >/dev/null 2>&1
     sleep 2
 }
-mix=(ja-outlook-nec ja-gmail-split ja-thunderbird-sjis iso-2022-jp html-newsletter html-newsletter
-     shift-jis-html-meta alternative-plain related-inline-images attachment-names true-type
-     policy-macro policy-nested policy-ja-members virus-eicar forwarded-rfc822)
+mapfile -t mix < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' bench/mix.list)
 files=(); for m in "${mix[@]}"; do files+=("fixtures/msg/$m.eml"); done
 
 declare -A secs cpu mcpu pcpu
