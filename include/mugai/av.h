@@ -51,14 +51,4 @@ gboolean av_engine_changed(AV_ENGINE *av);
  * on AV_ERROR the reason (transfer full in each case) */
 AV_RESULT av_scan(AV_ENGINE *av, const BYTESRC *src, const char *name, char **virus);
 
-/* av_engine_in_process - is it libclamav in this process (not clamd)?
- * Only then can a scan leave the mail parser out (av_scan_raw) */
-gboolean av_engine_in_process(const AV_ENGINE *av);
-
-/* av_scan_raw - av_scan without ClamAV's mail parser: a message's bytes
- * as they are, against every signature that applies to raw data and to
- * mail files; the parts inside are not decoded.  libclamav only: with
- * clamd it is av_scan */
-AV_RESULT av_scan_raw(AV_ENGINE *av, const BYTESRC *src, const char *name, char **virus);
-
 #endif

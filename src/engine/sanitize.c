@@ -4,14 +4,9 @@
  *   1. size limits            -> reject, before anything is parsed
  *   2. line ends unified, header NULs blanked, excess parts cut off
  *      (normalize.c: in memory, or in a file when the message is large)
- *   3. GMime parse, walk: body rendered, every other part recorded,
- *      decoded and scanned
- *   4. the whole message scanned (scan_split: its raw bytes, then its
- *      skeleton through ClamAV's mail parser; an original that is held
- *      goes through the mail parser whole); a message on disk, or with
- *      clamd, is scanned whole before step 3 instead.  Body text is
- *      scanned on its own only when that scan found a virus (to name
- *      the part) or stopped at a limit
+ *   3. the raw message scanned (ClamAV's own mail parser); when that
+ *      was whole and clean, body text is not scanned again in step 4
+ *   4. GMime parse, walk: body rendered, every other part recorded
  *   5. URLs rewritten, notice written, header and body encoded
  * A scanner failure at any point ends in tempfail: fail closed.
  */
@@ -25,7 +20,6 @@
 #include "mugai/fname.h"
 #include "mugai/jis.h"
 #include "mugai/mime_part.h"
-#include "mugai/mime_skel.h"
 #include "mugai/msg.h"
 #include "mugai/sizefmt.h"
 #include "mugai/url.h"
@@ -266,100 +260,39 @@ static void deferred(VERDICT *v, const char *what, const char *why, const char *
     verdict_set_reply(v, DECISION_TEMPFAIL, "451", "4.3.0", reason, text);
 }
 
-/* take_scan - a whole-message scan's result into the walk and verdict; what is taken */
-static AV_RESULT take_scan(WALK *w, AV_RESULT r, char *what)
-{
-    if (r == AV_INFECTED)
-        verdict_add_virus(w->v, what);
-    else if (r == AV_ERROR && w->av_error == NULL)
-        w->av_error = g_steal_pointer(&what);
-    g_free(what);
-    return r;
-}
-
-/* scan_whole - the raw message through ClamAV's mail parser */
-static AV_RESULT scan_whole(AV_ENGINE *av, WALK *w, const BYTESRC *src)
-{
-    char   *what = NULL;
-    AV_RESULT r = av_scan(av, src, "message", &what);
-
-    return take_scan(w, r, what);
-}
-
-/* scan_split - after the walk, when every attachment was scanned on our
- * decoding: the skeleton, the message without those parts' content,
- * through the mail parser (body text: HTML normalized, phishing and
- * mail-level checks), then the raw bytes without it (raw and mail-level
- * signatures see every byte).  Each attachment is decoded and scanned
- * once, not a second time by the mail parser.
- *
- * libclamav's clean cache is keyed on the bytes alone, not on the
- * parsers a scan used: bytes found clean without the mail parser would
- * pass a later scan with it unparsed.  So a skeleton that came out the
- * same as the message is scanned whole instead, and the skeleton goes
- * first.  The raw bytes stay cached as clean for this engine; the same
- * bytes again get the same walk and so the same split, and a reload
- * (new configuration or signatures) makes a new engine and cache. */
-static AV_RESULT scan_split(AV_ENGINE *av, WALK *w, const BYTESRC *src, GMimeMessage *msg)
-{
-    g_autoptr(GByteArray) skel = mime_skel_write(msg, w->scanned);
-    BYTESRC s = bytesrc_mem(skel->data, skel->len);
-    char   *what = NULL;
-    AV_RESULT r, raw;
-
-    if (skel->len == src->len && memcmp(skel->data, src->data, src->len) == 0)
-        return scan_whole(av, w, src);
-    r = av_scan(av, &s, "message", &what);
-    if ((r = take_scan(w, r, what)) == AV_INFECTED || r == AV_ERROR)
-        return r;
-    what = NULL;
-    raw = av_scan_raw(av, src, "message", &what);
-    raw = take_scan(w, raw, what);
-    return raw == AV_CLEAN ? r : raw;       /* either stopped at a limit: incomplete */
-}
-
 /* sanitize_parsed - steps 3 to 5 on a normalized message */
 static void sanitize_parsed(ENGINE *eng, VERDICT *v, const NORMAL_MSG *norm, const char *quarantine_id)
 {
     const BYTESRC *src = &norm->data.src;
     const MUGAI_CONF *conf = eng->conf;
     GMimeParserOptions *po = mime_options_new();
-    /* A message in memory is scanned after the walk (scan_split). */
-    gboolean split = eng->av != NULL && av_engine_in_process(eng->av) && src->data != NULL;
-    g_autoptr(GHashTable) scanned = split ? g_hash_table_new(NULL, NULL) : NULL;
-    g_autoptr(GArray) bodies = split ? g_array_new(FALSE, FALSE, sizeof(WALK_BODY)) : NULL;
-    WALK    w = {.conf = conf, .av = eng->av, .ft = eng->ft, .nt = notice_text(conf->notice_language),
-                 .po = po, .v = v, .bodies = bodies, .scanned = scanned};
+    WALK    w = {conf, eng->av, eng->ft, notice_text(conf->notice_language), po, v, 0, 0, NULL, NULL, FALSE};
     g_autoptr(GString) body = g_string_new(NULL);
+    g_autofree char *raw_virus = NULL;
     GMimeMessage *msg;
     gboolean withheld = FALSE;
 
-    if (split)
-        w.bodies_later = TRUE;
-    else if (eng->av != NULL)   /* the whole message first; its parts are scanned one by one below */
-        w.bodies_later = scan_whole(eng->av, &w, src) == AV_CLEAN;
+    if (eng->av) {
+        switch (av_scan(eng->av, src, "message", &raw_virus)) {
+        case AV_INFECTED:
+            verdict_add_virus(v, raw_virus);
+            break;
+        case AV_ERROR:
+            w.av_error = g_steal_pointer(&raw_virus);
+            break;
+        case AV_INCOMPLETE:     /* the whole message: its parts are scanned one by one below */
+            break;
+        case AV_CLEAN:
+            w.message_clean = TRUE;
+            break;
+        }
+    }
     g_mime_parser_options_set_warning_callback(po, on_parser_warning, v);
     msg = parse(norm, po, &w.io_error);
     if (msg != NULL)
         walk_message(&w, msg, body);
     else if (w.io_error == NULL)
         v->unreadable = TRUE;
-    if (split && w.av_error == NULL && w.io_error == NULL) {
-        AV_RESULT r;
-
-        /* An original that is kept may be released one day: it goes
-         * through ClamAV's mail parser whole, as ClamAV decodes it.  So
-         * does a message with no part scanned in the walk: its skeleton
-         * would be the message itself, and one scan costs less than two. */
-        if (msg == NULL || verdict_holds_original(v) || g_hash_table_size(w.scanned) == 0)
-            r = scan_whole(eng->av, &w, src);
-        else
-            r = scan_split(eng->av, &w, src, msg);
-        /* Stopped at a limit, or infected: which body part, if any,
-         * carries it is found by scanning each on its own. */
-        if (r == AV_INCOMPLETE || r == AV_INFECTED)
-            walk_scan_bodies(&w);
-    }
     if (w.av_error != NULL || w.io_error != NULL) {
         if (w.av_error != NULL)
             deferred(v, "virus scan failed", w.av_error, "scan-failed", "virus scan failed; message deferred");

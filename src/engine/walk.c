@@ -282,23 +282,15 @@ static void walk_leaf(WALK *w, GMimePart *part, GString *sink, const char *reaso
     }
     if (!body) {
         record(w, reason, fname_from_part(obj), type, charset, &data.src, NULL);
-        if (w->scanned != NULL)
-            g_hash_table_add(w->scanned, part);
         goto done;
     }
     /* Body text is rendered, never passed on: a scan limit does not matter
-     * here, and when ClamAV's own mail parser goes through the whole
-     * message (or its skeleton) the text is not scanned a second time
+     * here, and when ClamAV's own mail parser went through the whole
+     * message and found it clean, the text is not scanned a second time
      * (each scan costs libclamav a directory made and removed).  An
      * attachment is always scanned on its own: it may be held and
      * released, and our decoding is what would be released. */
-    if (w->bodies_later) {
-        if (w->bodies != NULL) {
-            WALK_BODY b = {part, w->v->attachments->len};
-
-            g_array_append_val(w->bodies, b);
-        }
-    } else if ((virus = scan_bytes(w, &data.src, "body", NULL)) != NULL) {
+    if (!w->message_clean && (virus = scan_bytes(w, &data.src, "body", NULL)) != NULL) {
         record(w, REASON_VIRUS, fname_from_part(obj), type, charset, &data.src, g_steal_pointer(&virus));
         goto done;
     }
@@ -527,39 +519,4 @@ void    walk_message(WALK *w, GMimeMessage *msg, GString *out)
 
     if (body != NULL)
         walk_object(w, body, 1, out, REASON_ATTACHMENT);
-}
-
-/* walk_scan_bodies - the body parts rendered unscanned, each scanned now */
-void    walk_scan_bodies(WALK *w)
-{
-    guint   i, added = 0;
-
-    for (i = 0; w->bodies != NULL && i < w->bodies->len; i++) {
-        const WALK_BODY *b = &g_array_index(w->bodies, WALK_BODY, i);
-        GMimePart *part = b->part;
-        GMimeObject *obj = GMIME_OBJECT(part);
-        GMimeContentType *ct = g_mime_object_get_content_type(obj);
-        g_autofree char *virus = NULL;
-        GError *err = NULL;
-        BYTESTORE data;
-
-        if (!mime_part_decode(part, (gsize) w->conf->engine_in_memory_max, w->conf->engine_temp_directory,
-                              &data, &err)) {
-            io_failed(w, err, NULL);
-        } else if ((virus = scan_bytes(w, &data.src, "body", NULL)) != NULL) {
-            g_autofree char *type = mime_type_of(obj);
-            GPtrArray *list = w->v->attachments;
-            ATT_REC *rec = record(w, REASON_VIRUS, fname_from_part(obj), type,
-                                  ct ? g_mime_content_type_get_parameter(ct, "charset") : NULL,
-                                  &data.src, g_steal_pointer(&virus));
-            guint   now;
-
-            /* moved to where the walk would have put it */
-            if (g_ptr_array_find(list, rec, &now)) {
-                g_ptr_array_steal_index(list, now);
-                g_ptr_array_insert(list, (gint) (b->at + added++), rec);
-            }
-        }
-        bytestore_clear(&data);
-    }
 }

@@ -15,13 +15,6 @@
 #include "notice.h"
 #include "verdict.h"
 
-/* A body part rendered unscanned, and where in the attachment list it
- * would have been recorded had it been scanned in the walk. */
-typedef struct {
-    GMimePart *part;            /* borrowed from the message */
-    guint   at;                 /* index into the verdict's attachments */
-} WALK_BODY;
-
 typedef struct {
     const MUGAI_CONF *conf;
     AV_ENGINE *av;              /* NULL: no scanning */
@@ -33,20 +26,10 @@ typedef struct {
     guint   parts_skipped;      /* parts removed unread because of limits */
     char   *av_error;           /* first scan failure, or NULL */
     char   *io_error;           /* first temporary file failure, or NULL */
-    /* Body text is not scanned in the walk when bodies_later: the whole
-     * message was scanned and found clean, or its body text is scanned
-     * with it after the walk (walk_scan_bodies() if that scan stopped at
-     * a limit). */
-    gboolean bodies_later;
-    GArray *bodies;             /* WALK_BODY: rendered unscanned, or NULL: not kept (borrowed) */
-    GHashTable *scanned;        /* GMimePart* scanned on our decoding, or NULL: not kept (borrowed) */
+    gboolean message_clean;     /* the raw message was scanned whole and found clean */
 } WALK;
 
 /* walk_message - render msg's body into out and record its attachments */
 void    walk_message(WALK *w, GMimeMessage *msg, GString *out);
-
-/* walk_scan_bodies - scan each part in w->bodies on its own; a virus
- * is recorded as in the walk, in the same place in the list */
-void    walk_scan_bodies(WALK *w);
 
 #endif

@@ -438,10 +438,8 @@ static off_t fd_pread(void *handle, void *buf, size_t count, off_t offset)
     return n < 0 ? -1 : (off_t) n;
 }
 
-/* scan_library - libclamav on the bytes of src, with the parsers in parse
- * (CL_SCAN_PARSE_*) */
-static AV_RESULT scan_library(AV_ENGINE *av, const BYTESRC *src, const char *name, unsigned int parse,
-                              char **virus)
+/* av_scan - scan the bytes of src */
+AV_RESULT av_scan(AV_ENGINE *av, const BYTESRC *src, const char *name, char **virus)
 {
     struct cl_scan_options opts = {0};
     const char *vname = NULL;
@@ -449,7 +447,10 @@ static AV_RESULT scan_library(AV_ENGINE *av, const BYTESRC *src, const char *nam
     cl_fmap_t *map;
     cl_error_t rc;
 
-    opts.parse = parse;
+    *virus = NULL;
+    if (av->mode == CONF_AV_CLAMD)
+        return scan_clamd(av, src, virus);
+    opts.parse = ~0u;           /* every archive, document and mail parser */
     opts.general = CL_SCAN_GENERAL_HEURISTICS;
     opts.heuristic = CL_SCAN_HEURISTIC_EXCEEDS_MAX;     /* a limit hit is not "clean" */
     map = src->data != NULL ? cl_fmap_open_memory(src->len ? (const void *) src->data : "", src->len)
@@ -469,28 +470,4 @@ static AV_RESULT scan_library(AV_ENGINE *av, const BYTESRC *src, const char *nam
         *virus = g_strdup_printf("libclamav: %s", cl_strerror(rc));
         return AV_ERROR;
     }
-}
-
-/* av_scan - scan the bytes of src, every archive, document and mail parser on */
-AV_RESULT av_scan(AV_ENGINE *av, const BYTESRC *src, const char *name, char **virus)
-{
-    *virus = NULL;
-    if (av->mode == CONF_AV_CLAMD)
-        return scan_clamd(av, src, virus);
-    return scan_library(av, src, name, ~0u, virus);
-}
-
-/* av_engine_in_process - libclamav here, not clamd */
-gboolean av_engine_in_process(const AV_ENGINE *av)
-{
-    return av->mode != CONF_AV_CLAMD;
-}
-
-/* av_scan_raw - scan the bytes of src without the mail parser */
-AV_RESULT av_scan_raw(AV_ENGINE *av, const BYTESRC *src, const char *name, char **virus)
-{
-    *virus = NULL;
-    if (av->mode == CONF_AV_CLAMD)
-        return scan_clamd(av, src, virus);
-    return scan_library(av, src, name, ~0u & ~(unsigned int) CL_SCAN_PARSE_MAIL, virus);
 }
