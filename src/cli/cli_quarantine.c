@@ -2,7 +2,7 @@
  *
  *   list [--status S] [--since WHEN] [--sender S] [--recipient S] [--reason R] [--json]
  *   show ID [--json] | export ID | history ID [--json]
- *   release ID [--to ADDR ...] | delete ID | purge [--older-than DURATION]
+ *   release ID [--to ADDR ...] [--force] | delete ID | purge [--older-than DURATION]
  *   check
  *
  * Every action that changes the store is recorded (who: the invoking user,
@@ -24,6 +24,7 @@
 #include "mugai/msg.h"
 #include "mugai/qstore.h"
 #include "mugai/release.h"
+#include "mugai/sanitize.h"
 #include "mugai/sizefmt.h"
 
 /* Display columns of the subject and address columns in `list`. */
@@ -463,7 +464,91 @@ static int cmd_export(QSTORE *qs, int argc, char **argv)
     return rc;
 }
 
-/* cmd_release - send the original to the release relay; held stays held on failure */
+/* What rescanning a held original before its release found. */
+typedef enum {
+    RESCAN_CLEAN,               /* scanned whole with current signatures, nothing found */
+    RESCAN_INFECTED,            /* signatures matched */
+    RESCAN_FAILED,              /* it could not be scanned */
+} RESCAN;
+
+/* rescan - the original through the engine, with the signatures and
+ * limits the configuration names now (a database updated since the hold
+ * may know what it did not); *what gets the signature names, or why it
+ * could not be scanned (transfer full) */
+static RESCAN rescan(const MUGAI_CONF *conf, const QITEM *it, GBytes *orig, char **what)
+{
+    GError *err = NULL;
+    ENGINE *eng = engine_new(conf, NULL, &err);
+    g_autofree char *viruses = NULL;
+    gsize   len;
+    const char *d = g_bytes_get_data(orig, &len);
+    BYTESRC src = bytesrc_mem(d, len);
+    VERDICT *v;
+    RESCAN  r = RESCAN_CLEAN;
+
+    if (eng == NULL) {
+        *what = g_strdup(err->message);
+        g_error_free(err);
+        return RESCAN_FAILED;
+    }
+    v = sanitize_source_q(eng, &src, it->queue_id, NULL);
+    viruses = verdict_viruses(v);
+    if (viruses != NULL && *viruses != '\0') {
+        *what = g_steal_pointer(&viruses);
+        r = RESCAN_INFECTED;
+    } else if (verdict_decision(v) == DECISION_TEMPFAIL
+               || (verdict_decision(v) == DECISION_REJECT && g_strcmp0(verdict_reply_code(v), "552") == 0)) {
+        /* a scan that failed, or a message over the current size limits: not scanned */
+        *what = g_strdup(verdict_reply_text(v));
+        r = RESCAN_FAILED;
+    }
+    verdict_free(v);
+    engine_free(eng);
+    return r;
+}
+
+/* release_gate - may the original go? Refused (the item stays held, the
+ * refusal is recorded) when it was held for a virus, when a rescan finds
+ * one now, or when the rescan cannot be done; force releases it anyway
+ * and *forced says past what (transfer full).  EX_OK or the exit code */
+static int release_gate(QSTORE *qs, const MUGAI_CONF *conf, const QITEM *it, GBytes *orig,
+                        const char *who, gboolean force, char **forced)
+{
+    g_autofree char *what = NULL;
+    g_autofree char *why = NULL;
+    int     rc = EX_OK;
+
+    switch (rescan(conf, it, orig, &what)) {
+    case RESCAN_INFECTED:
+        why = g_strdup_printf("virus found by a rescan with the current signatures: %s", what);
+        rc = EX_DATAERR;
+        break;
+    case RESCAN_FAILED:
+        why = g_strdup_printf("the rescan with the current signatures could not be done: %s", what);
+        rc = EX_TEMPFAIL;
+        break;
+    case RESCAN_CLEAN:
+        if (it->viruses != NULL && *it->viruses != '\0') {
+            why = g_strdup_printf("held for a virus: %s (a rescan with the current signatures found none)",
+                                  it->viruses);
+            rc = EX_DATAERR;
+        }
+        break;
+    }
+    if (rc == EX_OK)
+        return EX_OK;
+    if (force) {
+        *forced = g_steal_pointer(&why);
+        return EX_OK;
+    }
+    qstore_audit(qs, it->id, who, "release", "refused", why, NULL);
+    fprintf(stderr, "mugai: release of %s refused; it stays held: %s\n"
+            "mugai: --force releases it anyway (recorded as forced)\n", it->id, why);
+    return rc;
+}
+
+/* cmd_release - rescan, then send the original to the release relay;
+ * held stays held on refusal or failure */
 static int cmd_release(QSTORE *qs, const MUGAI_CONF *conf, int argc, char **argv)
 {
     int     rc = EX_OK, i;
@@ -471,6 +556,8 @@ static int cmd_release(QSTORE *qs, const MUGAI_CONF *conf, int argc, char **argv
     g_autofree char *who = actor();
     g_autoptr(GPtrArray) to = g_ptr_array_new_with_free_func(g_free);
     g_autofree char *detail = NULL;
+    g_autofree char *forced = NULL;
+    gboolean force = FALSE;
     GError *err = NULL;
     GBytes *orig;
     gsize   len;
@@ -478,10 +565,16 @@ static int cmd_release(QSTORE *qs, const MUGAI_CONF *conf, int argc, char **argv
 
     if (it == NULL)
         return rc;
-    for (i = 2; i + 1 < argc && strcmp(argv[i], "--to") == 0; i += 2)
-        g_ptr_array_add(to, g_strdup(argv[i + 1]));
+    for (i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
+            g_ptr_array_add(to, g_strdup(argv[++i]));
+        else if (strcmp(argv[i], "--force") == 0)
+            force = TRUE;
+        else
+            break;
+    }
     if (i < argc) {
-        fprintf(stderr, "usage: mugai quarantine release ID [--to ADDR ...]\n");
+        fprintf(stderr, "usage: mugai quarantine release ID [--to ADDR ...] [--force]\n");
         qitem_free(it);
         return EX_USAGE;
     }
@@ -502,6 +595,8 @@ static int cmd_release(QSTORE *qs, const MUGAI_CONF *conf, int argc, char **argv
         qitem_free(it);
         return rc;
     }
+    if ((rc = release_gate(qs, conf, it, orig, who, force, &forced)) != EX_OK)
+        goto done;
     d = g_bytes_get_data(orig, &len);
     if (!release_send(conf->quar_release_relay, it->sender, (const char *const *) to->pdata, d, len, &err)) {
         g_autofree char *why = g_strdup_printf("to %s via %s: %s", detail, conf->quar_release_relay,
@@ -514,11 +609,14 @@ static int cmd_release(QSTORE *qs, const MUGAI_CONF *conf, int argc, char **argv
     } else if (!qstore_set_status(qs, it->id, "released", &err)) {
         rc = fail(err);
     } else {
-        g_autofree char *what = g_strdup_printf("to %s via %s", detail, conf->quar_release_relay);
+        g_autofree char *what = forced ? g_strdup_printf("to %s via %s; forced past: %s", detail,
+                                                         conf->quar_release_relay, forced)
+            : g_strdup_printf("to %s via %s; rescanned clean", detail, conf->quar_release_relay);
 
         qstore_audit(qs, it->id, who, "release", "ok", what, NULL);
-        printf("released %s to %s\n", it->id, detail);
+        printf("released %s to %s%s\n", it->id, detail, forced ? " (forced)" : "");
     }
+done:
     g_bytes_unref(orig);
     qitem_free(it);
     return rc;

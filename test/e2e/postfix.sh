@@ -42,6 +42,7 @@ check "export gives the original" grep -q 'names-1@example.com' <(mq export "$id
 check "released body is byte-identical" cmp -s <(body_of "$f") <(mq export "$id" | body_of /dev/stdin; echo)
 check "status is released" grep -q '"status" : "released"' <(mq show "$id" --json)
 check "history has hold and release" bash -c "'$2' quarantine -c '$E2E/mugai.conf' history $id | grep -q ' hold .*ok' && '$2' quarantine -c '$E2E/mugai.conf' history $id | grep -q ' release .*ok'"
+check "the release was rescanned clean" grep -q ' release .*ok.*rescanned clean' <(mq history "$id")
 
 # 4. A virus: delivered sanitized, held with the signature name.
 n0=$(sink_count)
@@ -52,12 +53,50 @@ check "no EICAR string reaches the sink" not grep -q 'EICAR-STANDARD-ANTIVIRUS-T
 vid=$(mq list --reason virus --json | sed -n 's/^ *"id" : "\(.*\)",$/\1/p' | head -1)
 check "virus item listed by --reason virus" test -n "$vid"
 
-# 5. Release to a dead relay keeps the item held.
+# 5. An item held for a virus is not released without --force; release
+# to a dead relay keeps the item held.
+n0=$(sink_count)
+mq release "$vid" >/dev/null 2>"$E2E/err"
+check "release of a virus item is refused with exit 65" test $? -eq 65
+check "the refusal names the virus found again" grep -q 'refused.*rescan with the current signatures: Mugai.Test.EICAR' "$E2E/err"
+check "the refusal names --force" grep -q -- '--force releases it' "$E2E/err"
+check "refusal is in the history" grep -q ' release .*refused.*Mugai.Test.EICAR' <(mq history "$vid")
+sleep 1
+check "a refused release sends nothing" test "$(sink_count)" -eq "$n0"
 sed "s/^release_relay = .*/release_relay = 127.0.0.1:$(free_port)/" "$E2E/mugai.conf" > "$E2E/dead.conf"
-"$2" quarantine -c "$E2E/dead.conf" release "$vid" >/dev/null 2>&1
-check "release to a dead relay exits 75" test $? -eq 75
+"$2" quarantine -c "$E2E/dead.conf" release "$vid" --force >/dev/null 2>&1
+check "forced release to a dead relay exits 75" test $? -eq 75
 check "item stays held" grep -q '"status" : "held"' <(mq show "$vid" --json)
 check "failed release is in the history" grep -q ' release .*failed' <(mq history "$vid")
+
+# 5b. The rescan before a release uses the signatures of now: a part that
+# was clean when held ("hello" in attachment-names.eml) matches a signature
+# added since, and the release is refused; --force sends it, recorded as
+# forced.  No signatures at all: the rescan cannot be done, exit 75.
+send fixtures/msg/attachment-names.eml; wait_sink $(( $(sink_count) + 1 )) >/dev/null
+rid=$(held_ids | head -1)
+mkdir -p "$E2E/sigs-new" "$E2E/sigs-none"
+cp fixtures/sigs/*.?db "$E2E/sigs-new/"
+printf 'Mugai.Test.Rescan:0:*:%s\n' "$(printf 'hello\n' | od -An -tx1 | tr -d ' \n')" > "$E2E/sigs-new/rescan.ndb"
+chmod -R a+rX "$E2E/sigs-new" "$E2E/sigs-none"
+sed "s|^database = .*|database = $E2E/sigs-new|" "$E2E/mugai.conf" > "$E2E/new.conf"
+sed "s|^database = .*|database = $E2E/sigs-none|" "$E2E/mugai.conf" > "$E2E/none.conf"
+"$2" quarantine -c "$E2E/new.conf" release "$rid" >/dev/null 2>"$E2E/err"
+check "a virus found by the rescan refuses the release (65)" test $? -eq 65
+check "the refusal names the new signature" grep -q 'rescan with the current signatures: Mugai.Test.Rescan' "$E2E/err"
+check "still held after the refusal" grep -q '"status" : "held"' <(mq show "$rid" --json)
+"$2" quarantine -c "$E2E/none.conf" release "$rid" >/dev/null 2>"$E2E/err"
+check "no signatures: the rescan cannot be done (75)" test $? -eq 75
+check "still held without signatures" grep -q '"status" : "held"' <(mq show "$rid" --json)
+n0=$(sink_count)
+check "--force releases it" "$2" quarantine -c "$E2E/new.conf" release "$rid" --force
+check "forced release relayed" wait_sink $((n0 + 1))
+mkdir -p "$E2E/sigs-other"; cp "$E2E/sigs-new/rescan.ndb" "$E2E/sigs-other/"; chmod -R a+rX "$E2E/sigs-other"
+sed "s|^database = .*|database = $E2E/sigs-other|" "$E2E/mugai.conf" > "$E2E/other.conf"
+"$2" quarantine -c "$E2E/other.conf" release "$vid" >/dev/null 2>"$E2E/err"
+check "held for a virus, rescanned clean by other signatures: refused (65)" test $? -eq 65
+check "that refusal names the virus of the hold" grep -q 'held for a virus: Mugai.Test.EICAR.* (a rescan with the current signatures found none)' "$E2E/err"
+check "forced release is in the history" grep -q ' release .*ok.*forced past: virus found by a rescan.*Mugai.Test.Rescan' <(mq history "$rid")
 
 # 6. Delete and purge leave audit records.
 check "delete succeeds" mq delete "$vid"
