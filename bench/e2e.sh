@@ -266,7 +266,7 @@ done
 hz=$(getconf CLK_TCK)
 total=$((N * ROUNDS))
 echo
-echo "machine: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), Postfix $(postconf -h mail_version)"
+echo "machine: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), Postfix $(postconf -d -h mail_version)"
 echo "messages: $total per set-up ($ROUNDS rounds of $N, $SESSIONS sessions, ${#mix[@]}-message mix); milters over $TRANSPORT sockets"
 printf '| set-up | msg/s | vs Postfix alone | milter CPU ms/msg | vs MIMEDefang | Postfix CPU ms/msg | machine CPU ms/msg |\n| --- | --- | --- | --- | --- | --- | --- |\n'
 base=
