@@ -113,6 +113,17 @@ char   *verdict_log_line(const VERDICT *v);
  * (deliver with parts removed, viruses, limits hit or a damaged structure) */
 gboolean verdict_holds_original(const VERDICT *v);
 
+/* verdict_scan_complete - did the virus scan see the whole original?
+ * TRUE when libclamav's whole-message pass ran to its end, or when the
+ * message was parsed and every MIME part was scanned on its own to the
+ * end (none cut or skipped by a MIME limit, none stopped by a scan
+ * limit; text between parts, such as a preamble, is seen only by the
+ * whole-message pass).  FALSE for a message refused before the scan
+ * (size limits), one whose scan failed, and one not parsed.  What a
+ * release relies on: mail delivered sanitized needs less (body text is
+ * only rendered, never passed on) */
+gboolean verdict_scan_complete(const VERDICT *v);
+
 /* verdict_quarantine_id - the id named in the notice, or NULL */
 const char *verdict_quarantine_id(const VERDICT *v);
 

@@ -496,10 +496,11 @@ static RESCAN rescan(const MUGAI_CONF *conf, const QITEM *it, GBytes *orig, char
     if (viruses != NULL && *viruses != '\0') {
         *what = g_steal_pointer(&viruses);
         r = RESCAN_INFECTED;
-    } else if (verdict_decision(v) == DECISION_TEMPFAIL
-               || (verdict_decision(v) == DECISION_REJECT && g_strcmp0(verdict_reply_code(v), "552") == 0)) {
-        /* a scan that failed, or a message over the current size limits: not scanned */
-        *what = g_strdup(verdict_reply_text(v));
+    } else if (verdict_decision(v) == DECISION_TEMPFAIL || !verdict_scan_complete(v)) {
+        /* a scan that failed, a message over the current size limits, or
+         * one a limit kept the scan from seeing whole */
+        *what = g_strdup(verdict_reply_text(v) ? verdict_reply_text(v)
+                         : "a limit kept the scan from seeing all of the message");
         r = RESCAN_FAILED;
     }
     verdict_free(v);

@@ -266,7 +266,7 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, const NORMAL_MSG *norm, con
     const BYTESRC *src = &norm->data.src;
     const MUGAI_CONF *conf = eng->conf;
     GMimeParserOptions *po = mime_options_new();
-    WALK    w = {conf, eng->av, eng->ft, notice_text(conf->notice_language), po, v, 0, 0, NULL, NULL, FALSE};
+    WALK    w = {conf, eng->av, eng->ft, notice_text(conf->notice_language), po, v, 0, 0, NULL, NULL, FALSE, FALSE};
     g_autoptr(GString) body = g_string_new(NULL);
     g_autofree char *raw_virus = NULL;
     GMimeMessage *msg;
@@ -276,6 +276,7 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, const NORMAL_MSG *norm, con
         switch (av_scan(eng->av, src, "message", &raw_virus)) {
         case AV_INFECTED:
             verdict_add_virus(v, raw_virus);
+            v->scan_complete = TRUE;
             break;
         case AV_ERROR:
             w.av_error = g_steal_pointer(&raw_virus);
@@ -284,14 +285,17 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, const NORMAL_MSG *norm, con
             break;
         case AV_CLEAN:
             w.message_clean = TRUE;
+            v->scan_complete = TRUE;
             break;
         }
     }
     g_mime_parser_options_set_warning_callback(po, on_parser_warning, v);
     msg = parse(norm, po, &w.io_error);
-    if (msg != NULL)
+    if (msg != NULL) {
         walk_message(&w, msg, body);
-    else if (w.io_error == NULL)
+        if (eng->av && !norm->cut && w.parts_skipped == 0 && !w.scan_incomplete)
+            v->scan_complete = TRUE;    /* every part scanned to its end */
+    } else if (w.io_error == NULL)
         v->unreadable = TRUE;
     if (w.av_error != NULL || w.io_error != NULL) {
         if (w.av_error != NULL)

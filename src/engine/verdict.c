@@ -200,6 +200,12 @@ gboolean verdict_holds_original(const VERDICT *v)
             || v->unreadable || v->serious_anomalies > 0);
 }
 
+/* verdict_scan_complete - the virus scan saw the whole original */
+gboolean verdict_scan_complete(const VERDICT *v)
+{
+    return v->scan_complete;
+}
+
 /* verdict_attachment_counts - parts removed, quarantined and extracted */
 void    verdict_attachment_counts(const VERDICT *v, guint *removed, guint *quarantined,
                                   guint *extracted)

@@ -58,6 +58,7 @@ struct verdict {
     guint   forwarded;          /* message/rfc822 rendered inline */
     gboolean html_converted;
     gboolean unreadable;        /* the message could not be parsed at all */
+    gboolean scan_complete;     /* see verdict_scan_complete() */
     RENDER_HTML_STATS html;
     guint   links;              /* URLs rewritten in the text */
     gsize   jis_replaced;       /* characters ISO-2022-JP output could not carry */

@@ -76,6 +76,7 @@ static char *scan_bytes(WALK *w, const BYTESRC *data, const char *name, gboolean
         verdict_add_virus(w->v, what);
         return what;
     case AV_INCOMPLETE:
+        w->scan_incomplete = TRUE;
         if (incomplete)
             *incomplete = TRUE;
         g_free(what);

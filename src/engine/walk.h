@@ -27,6 +27,7 @@ typedef struct {
     char   *av_error;           /* first scan failure, or NULL */
     char   *io_error;           /* first temporary file failure, or NULL */
     gboolean message_clean;     /* the raw message was scanned whole and found clean */
+    gboolean scan_incomplete;   /* a scan limit stopped some part's scan */
 } WALK;
 
 /* walk_message - render msg's body into out and record its attachments */

@@ -8,6 +8,8 @@ export MUGAI_TEST_HOOKS=1          # honoured only by a -Dtest_hooks=true build
 E2E_TIMEOUT=5 E2E_MAX_MESSAGE=1M e2e_start "$1" "$2"
 
 held_ids() { mq list --status held --json | sed -n 's/^ *"id" : "\(.*\)",$/\1/p'; }
+# derive_conf NAME SED-SCRIPT - $E2E/NAME: the test's mugai.conf edited by SED-SCRIPT
+derive_conf() { sed "$2" "$E2E/mugai.conf" > "$E2E/$1"; }
 
 # 1. An HTML newsletter arrives as one text/plain part.
 n0=$(sink_count)
@@ -63,7 +65,7 @@ check "the refusal names --force" grep -q -- '--force releases it' "$E2E/err"
 check "refusal is in the history" grep -q ' release .*refused.*Mugai.Test.EICAR' <(mq history "$vid")
 sleep 1
 check "a refused release sends nothing" test "$(sink_count)" -eq "$n0"
-sed "s/^release_relay = .*/release_relay = 127.0.0.1:$(free_port)/" "$E2E/mugai.conf" > "$E2E/dead.conf"
+derive_conf dead.conf "s/^release_relay = .*/release_relay = 127.0.0.1:$(free_port)/"
 "$2" quarantine -c "$E2E/dead.conf" release "$vid" --force >/dev/null 2>&1
 check "forced release to a dead relay exits 75" test $? -eq 75
 check "item stays held" grep -q '"status" : "held"' <(mq show "$vid" --json)
@@ -72,15 +74,22 @@ check "failed release is in the history" grep -q ' release .*failed' <(mq histor
 # 5b. The rescan before a release uses the signatures of now: a part that
 # was clean when held ("hello" in attachment-names.eml) matches a signature
 # added since, and the release is refused; --force sends it, recorded as
-# forced.  No signatures at all: the rescan cannot be done, exit 75.
+# forced.  No signatures at all, or current limits that keep the scan
+# from seeing the whole message: the rescan cannot be done, exit 75.
 send fixtures/msg/attachment-names.eml; wait_sink $(( $(sink_count) + 1 )) >/dev/null
 rid=$(held_ids | head -1)
 mkdir -p "$E2E/sigs-new" "$E2E/sigs-none"
 cp fixtures/sigs/*.?db "$E2E/sigs-new/"
 printf 'Mugai.Test.Rescan:0:*:%s\n' "$(printf 'hello\n' | od -An -tx1 | tr -d ' \n')" > "$E2E/sigs-new/rescan.ndb"
 chmod -R a+rX "$E2E/sigs-new" "$E2E/sigs-none"
-sed "s|^database = .*|database = $E2E/sigs-new|" "$E2E/mugai.conf" > "$E2E/new.conf"
-sed "s|^database = .*|database = $E2E/sigs-none|" "$E2E/mugai.conf" > "$E2E/none.conf"
+derive_conf new.conf "s|^database = .*|database = $E2E/sigs-new|"
+derive_conf none.conf "s|^database = .*|database = $E2E/sigs-none|"
+# parts: the whole-message pass stops at max_filesize, and max_parts skips parts
+derive_conf parts.conf 's|^database = .*|&\nmax_filesize = 100|; s|^max_message_bytes = .*|&\nmax_parts = 2|'
+derive_conf big.conf 's|^max_message_bytes = .*|max_message_bytes = 100|'
+# split: the whole-message pass stops at max_filesize, every part (all
+# under 100 bytes) is scanned on its own to the end
+derive_conf split.conf 's|^database = .*|&\nmax_filesize = 100|'
 "$2" quarantine -c "$E2E/new.conf" release "$rid" >/dev/null 2>"$E2E/err"
 check "a virus found by the rescan refuses the release (65)" test $? -eq 65
 check "the refusal names the new signature" grep -q 'rescan with the current signatures: Mugai.Test.Rescan' "$E2E/err"
@@ -88,15 +97,28 @@ check "still held after the refusal" grep -q '"status" : "held"' <(mq show "$rid
 "$2" quarantine -c "$E2E/none.conf" release "$rid" >/dev/null 2>"$E2E/err"
 check "no signatures: the rescan cannot be done (75)" test $? -eq 75
 check "still held without signatures" grep -q '"status" : "held"' <(mq show "$rid" --json)
+"$2" quarantine -c "$E2E/parts.conf" release "$rid" >/dev/null 2>"$E2E/err"
+check "parts skipped by the current limits: the rescan cannot be done (75)" test $? -eq 75
+check "that refusal says a limit kept the scan short" grep -q 'could not be done: a limit kept the scan from seeing all' "$E2E/err"
+"$2" quarantine -c "$E2E/big.conf" release "$rid" >/dev/null 2>"$E2E/err"
+check "over the current size limit: the rescan cannot be done (75)" test $? -eq 75
+check "that refusal names the size limit" grep -q 'could not be done: message too large' "$E2E/err"
+check "still held after the limit refusals" grep -q '"status" : "held"' <(mq show "$rid" --json)
 n0=$(sink_count)
 check "--force releases it" "$2" quarantine -c "$E2E/new.conf" release "$rid" --force
 check "forced release relayed" wait_sink $((n0 + 1))
 mkdir -p "$E2E/sigs-other"; cp "$E2E/sigs-new/rescan.ndb" "$E2E/sigs-other/"; chmod -R a+rX "$E2E/sigs-other"
-sed "s|^database = .*|database = $E2E/sigs-other|" "$E2E/mugai.conf" > "$E2E/other.conf"
+derive_conf other.conf "s|^database = .*|database = $E2E/sigs-other|"
 "$2" quarantine -c "$E2E/other.conf" release "$vid" >/dev/null 2>"$E2E/err"
 check "held for a virus, rescanned clean by other signatures: refused (65)" test $? -eq 65
 check "that refusal names the virus of the hold" grep -q 'held for a virus: Mugai.Test.EICAR.* (a rescan with the current signatures found none)' "$E2E/err"
 check "forced release is in the history" grep -q ' release .*ok.*forced past: virus found by a rescan.*Mugai.Test.Rescan' <(mq history "$rid")
+send fixtures/msg/attachment-names.eml; wait_sink $(( $(sink_count) + 1 )) >/dev/null
+rid2=$(held_ids | head -1)
+n0=$(sink_count)
+check "over max_filesize, every part scanned to its end: released" "$2" quarantine -c "$E2E/split.conf" release "$rid2"
+check "that release relayed" wait_sink $((n0 + 1))
+check "that release is recorded as rescanned clean" grep -q ' release .*ok.*rescanned clean' <(mq history "$rid2")
 
 # 6. Delete and purge leave audit records.
 check "delete succeeds" mq delete "$vid"
@@ -237,7 +259,7 @@ check "restart logged" grep -q 'milter front stopped; restarting it' "$E2E/milte
 
 # 14. A damaged index is reported, not crashed on.
 mkdir -p "$E2E/badq/msg"; head -c 5000 /dev/urandom > "$E2E/badq/index.db"
-sed "s|^directory = .*|directory = $E2E/badq|" "$E2E/mugai.conf" > "$E2E/bad.conf"
+derive_conf bad.conf "s|^directory = .*|directory = $E2E/badq|"
 "$2" quarantine -c "$E2E/bad.conf" list >/dev/null 2>"$E2E/err"
 rc=$?
 check "damaged index: exit 74" test $rc -eq 74
