@@ -13,7 +13,9 @@
 /* msg_init - set the program name; use_syslog routes output to syslog(3) */
 void msg_init(const char *progname, gboolean use_syslog);
 
-/* msg_init_daemon - syslog (facility mail), copied to stderr when also_stderr */
+/* msg_init_daemon - syslog (facility mail), copied to stderr when also_stderr,
+ * except when stderr is systemd's journal stream (JOURNAL_STREAM), which
+ * gets the syslog lines already */
 void msg_init_daemon(const char *progname, gboolean also_stderr);
 
 /* msg_set_verbose - enable msg_debug() output */

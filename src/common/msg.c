@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 
@@ -20,7 +21,31 @@ void msg_init(const char *progname, gboolean use_syslog)
         openlog(progname, LOG_PID | LOG_NDELAY, LOG_MAIL);
 }
 
-/* msg_init_daemon - syslog, and stderr too when also_stderr (foreground).
+/* stderr_is_journal - is standard error systemd's journal stream?  systemd
+ * names that stream in JOURNAL_STREAM as DEVICE:INODE (systemd.exec(5)).
+ * There the syslog lines reach the journal already, through /dev/log, and
+ * a copy on standard error would show every line twice in journalctl. */
+static gboolean stderr_is_journal(void)
+{
+    const char *js = getenv("JOURNAL_STREAM");
+    guint64 dev, ino;
+    char   *end;
+    struct stat st;
+
+    if (js == NULL || fstat(2, &st) != 0)
+        return FALSE;
+    dev = g_ascii_strtoull(js, &end, 10);
+    if (end == js || *end != ':')
+        return FALSE;
+    js = end + 1;
+    ino = g_ascii_strtoull(js, &end, 10);
+    if (end == js || *end != '\0')
+        return FALSE;
+    return (guint64) st.st_dev == dev && (guint64) st.st_ino == ino;
+}
+
+/* msg_init_daemon - syslog, and stderr too when also_stderr (foreground)
+ * unless stderr is the journal, which has the syslog lines already.
  * Without TZ, glibc stats /etc/localtime again on every localtime() (each
  * syslog line, each Date and timestamp: eight times per message here); a
  * daemon pins it to that file, read once.  A changed zone takes effect on
@@ -32,6 +57,8 @@ void msg_init_daemon(const char *progname, gboolean also_stderr)
     tzset();
     msg_progname = progname;
     msg_use_syslog = TRUE;
+    if (also_stderr && stderr_is_journal())
+        also_stderr = FALSE;
     closelog();
     openlog(progname, LOG_PID | LOG_NDELAY | (also_stderr ? LOG_PERROR : 0), LOG_MAIL);
 }

@@ -26,5 +26,28 @@ wait_port $P
 MUGAI_MILTER_SOCKET="inet:$P@127.0.0.1" miltertest -s test/e2e/protocol.lua 2>&1; rc=$?
 kill -TERM $pid; wait $pid
 [ $rc -eq 0 ] || cat "$T/log"
+
+# -f copies log lines to standard error, except when standard error is
+# systemd's journal stream (JOURNAL_STREAM=DEVICE:INODE, as systemd sets it):
+# the syslog lines reach the journal already, and journalctl would show
+# every line twice.  A JOURNAL_STREAM naming another file keeps the copy.
+logs_lines() {    # logs_lines FILE JOURNAL_STREAM-or-empty: start, stop, count log lines
+    : > "$1"
+    JOURNAL_STREAM=$2 "$MILTER" -c "$T/mugai.conf" -f 2>"$1" & pid=$!
+    wait_port $P >&2
+    kill -TERM $pid; wait $pid
+    grep -c '^mugai-milter\[[0-9]*\]: ' "$1"
+}
+journal_check() {   # journal_check WHAT EXPECTED-COUNT-TEST
+    if eval "$2"; then echo "ok - $1"; else echo "not ok - $1"; cat "$T/stderr"; rc=1; fi
+}
+MILTER=$1
+n=$(grep -c '^mugai-milter\[[0-9]*\]: listening on' "$T/log")
+journal_check "-f without JOURNAL_STREAM copies log lines to stderr" '[ "$n" -ge 1 ]'
+: > "$T/stderr"
+n=$(logs_lines "$T/stderr" "$(stat -c %d:%i "$T/stderr")")
+journal_check "-f with stderr as the journal stream: no copy ($n lines)" '[ "$n" -eq 0 ]'
+n=$(logs_lines "$T/stderr" "$(stat -c %d:%i "$T/log")")
+journal_check "-f with JOURNAL_STREAM naming another file: copied ($n lines)" '[ "$n" -ge 2 ]'
 rm -rf "$T"
 exit $rc
