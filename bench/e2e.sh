@@ -40,6 +40,8 @@
 #   BENCH_SETUPS="postfix mugai" sudo -E bash bench/e2e.sh 500 2
 # runs only the named set-ups (quicker while working on mugai; the ratio to
 # MIMEDefang needs all three).  BENCH_MEMORY=0 skips the memory part.
+# E2E_TMPDIR=DIR puts Postfix's queue, the sink and mugai's quarantine
+# under DIR instead of /tmp (another file system; default /tmp).
 # The mix repeats 16 messages, so their attachments' bytes repeat, and
 # mugai's [engine] type_cache answers libmagic's questions after the first
 # round; BENCH_TYPE_CACHE=0 measures mugai as if every attachment were new.

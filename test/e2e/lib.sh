@@ -1,6 +1,7 @@
 # lib.sh - a private Postfix on loopback, mugai-milter and smtp-sink, for
 # the end-to-end tests.  Source it; call e2e_start MILTER_BINARY MUGAI_BINARY.
-# Everything lives under $E2E (a temporary directory) and is torn down on exit.
+# Everything lives under $E2E (a temporary directory under $E2E_TMPDIR,
+# default /tmp) and is torn down on exit.
 #
 #   client --swaks--> postfix smtpd 127.0.0.1:$P_SMTPD --milter--> mugai-milter
 #                         | relayhost
@@ -51,7 +52,7 @@ free_port() {
 e2e_start() {
     MILTER_BIN=$1
     MUGAI_BIN=$2
-    E2E=$(mktemp -d /tmp/mugai-e2e.XXXXXX)
+    E2E=$(mktemp -d "${E2E_TMPDIR:-/tmp}/mugai-e2e.XXXXXX")
     chmod 755 "$E2E"
     trap e2e_stop EXIT
     P_SMTPD=$(free_port); P_SINK=$(free_port); P_RELEASE=$(free_port); P_MILTER=$(free_port)
@@ -107,7 +108,7 @@ non_smtpd_milters =
 alias_maps =
 alias_database =
 maillog_file = $E2E/pf/maillog
-maillog_file_prefixes = /tmp
+maillog_file_prefixes = ${E2E_TMPDIR:-/tmp}
 smtp_tls_security_level = none
 smtpd_tls_security_level = none
 message_size_limit = 104857600
@@ -139,7 +140,7 @@ CONF
     SINK_PID=$!
     milter_start
     script -qc "postfix -c $E2E/pf/etc start" /dev/null >"$E2E/postfix-start.log" 2>&1 || { echo "postfix did not start:"; cat "$E2E/postfix-start.log"; exit 1; }
-    wait_port $P_SMTPD
+    wait_port $P_SMTPD || exit 1
 }
 
 milter_start() {
