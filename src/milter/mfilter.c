@@ -4,6 +4,7 @@
 #include <netinet/tcp.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,15 @@ static const int mfilter_macro_steps[] = {
 #define MFILTER_MACROS "i"
 /* Extra seconds granted to messages in flight at SIGTERM, beyond [milter] timeout. */
 #define MFILTER_DRAIN_SLACK 30
+
+/* Stack of each libmilter thread (one per MTA connection; libmilter
+ * creates them with default attributes).  At the default, RLIMIT_STACK's
+ * 8 MB, glibc's cache of freed stacks (40 MB) keeps five, so with more
+ * sessions than that most connections mapped a new stack, set its guard
+ * page and faulted it in, and unmapped it at the end.  A front thread runs
+ * libmilter, the callbacks here, GLib, syslog and, for a message no worker
+ * could read, the quarantine write (SQLite): tens of KB at most. */
+#define MFILTER_THREAD_STACK_BYTES (512 * 1024)
 
 /* Header fields of the original kept when a poison message is replaced by a notice. */
 static const char *const mfilter_poison_keep[] = {
@@ -728,6 +738,22 @@ static void nodelay_listener(void)
     }
 }
 
+/* thread_stacks - MFILTER_THREAD_STACK_BYTES for the threads libmilter
+ * creates from here on */
+static void thread_stacks(void)
+{
+    pthread_attr_t attr;
+    int     e;
+
+    if ((e = pthread_attr_init(&attr)) == 0) {
+        if ((e = pthread_attr_setstacksize(&attr, MFILTER_THREAD_STACK_BYTES)) == 0)
+            e = pthread_setattr_default_np(&attr);
+        pthread_attr_destroy(&attr);
+    }
+    if (e != 0)
+        msg_warn("thread stack size stays the default: %s", g_strerror(e));
+}
+
 /* mfilter_run - register, serve, drain */
 int     mfilter_run(const MUGAI_CONF *conf, const char *worker_socket)
 {
@@ -761,6 +787,7 @@ int     mfilter_run(const MUGAI_CONF *conf, const char *worker_socket)
     if (g_str_has_prefix(conf->milter_socket, "unix:") || g_str_has_prefix(conf->milter_socket, "local:"))
         chmod(strchr(conf->milter_socket, ':') + 1, 0660);
     nodelay_listener();
+    thread_stacks();
     msg_info("listening on %s", conf->milter_socket);
     rc = smfi_main();
     /* SIGTERM: libmilter stopped accepting; let messages in flight finish. */
