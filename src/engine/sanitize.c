@@ -293,7 +293,8 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, const NORMAL_MSG *norm, con
     msg = parse(norm, po, &w.io_error);
     if (msg != NULL) {
         walk_message(&w, msg, body);
-        if (eng->av && !norm->cut && w.parts_skipped == 0 && !w.scan_incomplete)
+        if (eng->av && !norm->cut && w.parts_skipped == 0 && !w.scan_incomplete && w.av_error == NULL
+            && w.io_error == NULL)
             v->scan_complete = TRUE;    /* every part scanned to its end */
     } else if (w.io_error == NULL)
         v->unreadable = TRUE;

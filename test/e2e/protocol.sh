@@ -21,7 +21,8 @@ pidfile = $T/pid
 spool_directory = $T/spool
 workers = 1
 CONF
-"$1" -c "$T/mugai.conf" -f >"$T/log" 2>&1 & pid=$!
+MILTER=$1
+"$MILTER" -c "$T/mugai.conf" -f >"$T/log" 2>&1 & pid=$!
 wait_port $P
 MUGAI_MILTER_SOCKET="inet:$P@127.0.0.1" miltertest -s test/e2e/protocol.lua 2>&1; rc=$?
 kill -TERM $pid; wait $pid
@@ -32,7 +33,6 @@ kill -TERM $pid; wait $pid
 # the syslog lines reach the journal already, and journalctl would show
 # every line twice.  A JOURNAL_STREAM naming another file keeps the copy.
 logs_lines() {    # logs_lines FILE JOURNAL_STREAM-or-empty: start, stop, count log lines
-    : > "$1"
     JOURNAL_STREAM=$2 "$MILTER" -c "$T/mugai.conf" -f 2>"$1" & pid=$!
     wait_port $P >&2
     kill -TERM $pid; wait $pid
@@ -41,7 +41,6 @@ logs_lines() {    # logs_lines FILE JOURNAL_STREAM-or-empty: start, stop, count 
 journal_check() {   # journal_check WHAT EXPECTED-COUNT-TEST
     if eval "$2"; then echo "ok - $1"; else echo "not ok - $1"; cat "$T/stderr"; rc=1; fi
 }
-MILTER=$1
 n=$(grep -c '^mugai-milter\[[0-9]*\]: listening on' "$T/log")
 journal_check "-f without JOURNAL_STREAM copies log lines to stderr" '[ "$n" -ge 1 ]'
 : > "$T/stderr"
