@@ -192,8 +192,25 @@ static gboolean write_chunk(const guchar *p, gsize len, gpointer ctx)
     return fd_write_all(wr->fd, p, len);
 }
 
-/* write_durably - temporary file, write, fsync, rename, fsync the
- * directory; *digest gets the hex SHA-256 of data (transfer full) */
+/* publish - give the finished temporary file its name, never replacing a
+ * file already there (another item's original: ids are time and 32 random
+ * bits, so two can meet).  renameat2's RENAME_NOREPLACE, or link() where
+ * the file system does not offer it (NFS); FALSE with errno set. */
+static gboolean publish(const char *tmp, const char *path)
+{
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+        return TRUE;
+    if (errno != EINVAL && errno != ENOSYS)
+        return FALSE;
+    if (link(tmp, path) != 0)
+        return FALSE;
+    (void) unlink(tmp);
+    return TRUE;
+}
+
+/* write_durably - temporary file, write, fsync, rename (not over an
+ * existing file), fsync the directory; *digest gets the hex SHA-256 of
+ * data (transfer full) */
 static gboolean write_durably(const QSTORE *qs, const char *path, const BYTESRC *data, char **digest,
                               GError **err)
 {
@@ -216,7 +233,7 @@ static gboolean write_durably(const QSTORE *qs, const char *path, const BYTESRC 
         goto fail;
     }
     fd = -1;
-    if (rename(tmp, path) != 0)
+    if (!publish(tmp, path))
         goto fail;
     if ((dfd = open(qs->msgdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
         int     rc = fsync(dfd);

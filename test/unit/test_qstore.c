@@ -1,0 +1,104 @@
+/* test_qstore - the quarantine store: an original is never replaced */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "mugai/bytesrc.h"
+#include "mugai/conf.h"
+#include "mugai/qstore.h"
+
+typedef struct {
+    char   *dir;
+    MUGAI_CONF *conf;
+    QSTORE *qs;
+} FIX;
+
+static int setup(void **state)
+{
+    FIX    *f = g_new0(FIX, 1);
+    GError *err = NULL;
+
+    f->dir = g_dir_make_tmp("mugai-qstore-XXXXXX", NULL);
+    assert_non_null(f->dir);
+    f->conf = conf_new_defaults();
+    g_free(f->conf->quar_directory);
+    f->conf->quar_directory = g_build_filename(f->dir, "q", NULL);
+    f->qs = qstore_open(f->conf, TRUE, &err);
+    assert_null(err);
+    assert_non_null(f->qs);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    FIX    *f = *state;
+    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", f->dir);
+
+    qstore_close(f->qs);
+    conf_free(f->conf);
+    assert_int_equal(system(cmd), 0);
+    g_free(f->dir);
+    g_free(f);
+    return 0;
+}
+
+/* put - hold text under id */
+static gboolean put(FIX *f, const char *id, const char *text, GError **err)
+{
+    const char *rcpts[] = {"staff@city.example.lg.jp", NULL};
+    QENVELOPE env = {"QID1", "127.0.0.1", "localhost", "helo", "sender@example.com", rcpts};
+    QMETA   meta = {"From <a@example.com>", "subject", "<m@example.com>", "virus", "Eicar-Test", "{}", "text"};
+    BYTESRC src = bytesrc_mem(text, strlen(text));
+
+    return qstore_put(f->qs, id, &src, &env, &meta, "test", err);
+}
+
+/* original - the stored bytes of id (transfer full), or NULL */
+static char *original(FIX *f, const char *id)
+{
+    g_autofree char *name = g_strconcat(id, ".eml", NULL);
+    g_autofree char *path = g_build_filename(qstore_msg_dir(f->qs), name, NULL);
+    char   *text = NULL;
+
+    return g_file_get_contents(path, &text, NULL, NULL) ? text : NULL;
+}
+
+/* Two holds that drew the same id: the second fails (the MTA is answered
+ * tempfail and retries under a new id); the first's original and row stay. */
+static void test_same_id_keeps_first(void **state)
+{
+    FIX    *f = *state;
+    GError *err = NULL;
+    g_autofree char *kept = NULL;
+    QITEM  *it;
+
+    assert_true(put(f, "20261130-100000-0000abcd", "first original\n", &err));
+    assert_null(err);
+    assert_false(put(f, "20261130-100000-0000abcd", "second original\n", &err));
+    assert_non_null(err);
+    assert_non_null(strstr(err->message, "exists"));
+    g_clear_error(&err);
+    kept = original(f, "20261130-100000-0000abcd");
+    assert_non_null(kept);
+    assert_string_equal(kept, "first original\n");
+    it = qstore_get(f->qs, "20261130-100000-0000abcd", &err);
+    assert_non_null(it);
+    assert_int_equal(it->size, strlen("first original\n"));
+    qitem_free(it);
+}
+
+int     main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_same_id_keeps_first, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
