@@ -21,8 +21,22 @@
 
 G_DEFINE_QUARK(mugai-qstore-error-quark, qstore_error)
 
+/* Statements every hold runs, prepared once per connection (qs->st). */
+enum {
+    QSTORE_ST_ITEM,             /* a new item */
+    QSTORE_ST_HISTORY,          /* an audit row */
+    QSTORE_ST_COUNT
+};
+static const char *const qstore_sql[QSTORE_ST_COUNT] = {
+    "INSERT INTO items(id, created, queue_id, client_addr, client_name, helo, sender, recipients,"
+    " hdr_from, subject, message_id, size, sha256, reasons, viruses, report, preview)"
+    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "INSERT INTO history(id, at, actor, action, result, detail) VALUES(?,?,?,?,?,?)",
+};
+
 struct qstore {
     sqlite3 *db;
+    sqlite3_stmt *st[QSTORE_ST_COUNT];  /* prepared on first use, finalized by close */
     char   *dir;                /* [quarantine] directory */
     char   *msgdir;             /* dir/msg */
     gid_t   gid;                /* admin group, or (gid_t) -1 */
@@ -139,8 +153,12 @@ fail:
 /* qstore_close - release; accepts NULL */
 void    qstore_close(QSTORE *qs)
 {
+    guint   i;
+
     if (qs == NULL)
         return;
+    for (i = 0; i < QSTORE_ST_COUNT; i++)
+        sqlite3_finalize(qs->st[i]);
     sqlite3_close(qs->db);
     g_free(qs->dir);
     g_free(qs->msgdir);
@@ -265,6 +283,30 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_null(st, i);
 }
 
+/* kept - statement k, prepared on first use and reused until close; NULL
+ * (err set) when it cannot be prepared */
+static sqlite3_stmt *kept(QSTORE *qs, int k, const char *what, GError **err)
+{
+    if (qs->st[k] == NULL
+        && sqlite3_prepare_v3(qs->db, qstore_sql[k], -1, SQLITE_PREPARE_PERSISTENT, &qs->st[k], NULL) != SQLITE_OK) {
+        db_error(qs, err, what);
+        return NULL;
+    }
+    return qs->st[k];
+}
+
+/* run_kept - step a kept statement to its end, then make it ready for the
+ * next use; FALSE (err set) on failure */
+static gboolean run_kept(QSTORE *qs, sqlite3_stmt *st, const char *what, GError **err)
+{
+    gboolean ok = sqlite3_step(st) == SQLITE_DONE;
+
+    if (!ok)
+        db_error(qs, err, what);
+    sqlite3_reset(st);
+    return ok;
+}
+
 /* qstore_put - file first, then the index row and its history entry in one transaction */
 gboolean qstore_put(QSTORE *qs, const char *id, const BYTESRC *data,
                     const QENVELOPE *env, const QMETA *meta, const char *actor, GError **err)
@@ -274,7 +316,6 @@ gboolean qstore_put(QSTORE *qs, const char *id, const BYTESRC *data,
     g_autofree char *digest = NULL;
     g_autofree char *preview = NULL;
     sqlite3_stmt *st = NULL;
-    int     rc;
 
     if (!qstore_id_valid(id)) {
         g_set_error(err, QSTORE_ERROR, QSTORE_ERR_IO, "bad quarantine id \"%s\"", id);
@@ -288,11 +329,8 @@ gboolean qstore_put(QSTORE *qs, const char *id, const BYTESRC *data,
         preview = g_utf8_make_valid(meta->preview, MIN(strlen(meta->preview), QSTORE_PREVIEW_BYTES));
     if (sqlite3_exec(qs->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         goto fail;
-    if (sqlite3_prepare_v2(qs->db, "INSERT INTO items(id, created, queue_id, client_addr, client_name,"
-                           " helo, sender, recipients, hdr_from, subject, message_id, size, sha256, reasons,"
-                           " viruses, report, preview) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto rollback;
+    if ((st = kept(qs, QSTORE_ST_ITEM, "cannot record item", err)) == NULL)
+        goto rollback_quiet;
     bind_text(st, 1, id);
     sqlite3_bind_int64(st, 2, g_get_real_time() / G_USEC_PER_SEC);
     bind_text(st, 3, env->queue_id);
@@ -310,10 +348,8 @@ gboolean qstore_put(QSTORE *qs, const char *id, const BYTESRC *data,
     bind_text(st, 15, meta->viruses);
     bind_text(st, 16, meta->report_json);
     bind_text(st, 17, preview);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        goto rollback;
+    if (!run_kept(qs, st, "cannot record item", err))
+        goto rollback_quiet;
     if (!qstore_audit(qs, id, actor, "hold", "ok", meta->reasons, err))
         goto rollback_quiet;
     if (sqlite3_exec(qs->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
@@ -502,24 +538,18 @@ gboolean qstore_audit(QSTORE *qs, const char *id, const char *actor, const char 
                       const char *result, const char *detail, GError **err)
 {
     sqlite3_stmt *st = NULL;
-    int     rc;
 
     msg_info("quarantine_id=%s action=%s actor=%s result=%s%s%s", id, action, actor, result,
              detail ? " detail=" : "", detail ? detail : "");
-    if (sqlite3_prepare_v2(qs->db, "INSERT INTO history(id, at, actor, action, result, detail)"
-                           " VALUES(?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
-        return db_error(qs, err, "cannot record history");
+    if ((st = kept(qs, QSTORE_ST_HISTORY, "cannot record history", err)) == NULL)
+        return FALSE;
     bind_text(st, 1, id);
     sqlite3_bind_int64(st, 2, g_get_real_time() / G_USEC_PER_SEC);
     bind_text(st, 3, actor);
     bind_text(st, 4, action);
     bind_text(st, 5, result);
     bind_text(st, 6, detail);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return db_error(qs, err, "cannot record history");
-    return TRUE;
+    return run_kept(qs, st, "cannot record history", err);
 }
 
 /* qstore_history - every record for id, oldest first */

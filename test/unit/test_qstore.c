@@ -1,4 +1,5 @@
-/* test_qstore - the quarantine store: an original is never replaced */
+/* test_qstore - the quarantine store: an original is never replaced, and
+ * a failed hold leaves the store ready for the next one */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -94,10 +95,43 @@ static void test_same_id_keeps_first(void **state)
     qitem_free(it);
 }
 
+/* The index refuses a row (its id is taken, the file was not there):
+ * nothing of the failed hold stays on disk, and the statements kept
+ * between holds serve the next one. */
+static void test_failed_row_then_next(void **state)
+{
+    FIX    *f = *state;
+    GError *err = NULL;
+    g_autofree char *gone = NULL;
+    g_autofree char *next = NULL;
+    g_autofree char *path = NULL;
+    QITEM  *it;
+
+    assert_true(put(f, "20261130-100001-00000001", "one\n", &err));
+    path = g_build_filename(qstore_msg_dir(f->qs), "20261130-100001-00000001.eml", NULL);
+    assert_int_equal(unlink(path), 0);
+    assert_false(put(f, "20261130-100001-00000001", "again\n", &err));
+    assert_non_null(err);
+    assert_non_null(strstr(err->message, "cannot record item"));
+    g_clear_error(&err);
+    gone = original(f, "20261130-100001-00000001");
+    assert_null(gone);
+    assert_true(put(f, "20261130-100001-00000002", "two\n", &err));
+    assert_null(err);
+    next = original(f, "20261130-100001-00000002");
+    assert_string_equal(next, "two\n");
+    it = qstore_get(f->qs, "20261130-100001-00000002", &err);
+    assert_non_null(it);
+    assert_string_equal(it->queue_id, "QID1");
+    assert_string_equal(it->recipients, "staff@city.example.lg.jp");
+    qitem_free(it);
+}
+
 int     main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_same_id_keeps_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_row_then_next, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
