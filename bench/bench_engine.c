@@ -11,12 +11,17 @@
  * of the same bytes.  Then the newsletter at 10x and 100x size, to show
  * the cost per MB stays flat (linear in input).  Then the realistic mix
  * of bench/e2e.sh (bench/mix.list): milliseconds per message with and
- * without ClamAV and for the bare parse, and what ClamAV adds.
- * Single-threaded.
+ * without ClamAV and for the bare parse, and what ClamAV adds.  Then the
+ * same mix with ClamAV in 1, 2 and 4 processes at once, unpinned, as
+ * mugai-milter's workers run: CPU time per message and its ratio to one
+ * process alone.  Otherwise single-threaded.
  */
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <gmime/gmime.h>
 
@@ -167,7 +172,7 @@ static GPtrArray *mix_load(void)
 
 /* run_mix - milliseconds per message of eng (the baseline when NULL) over
  * the whole mix, repeated for about seconds */
-static double run_mix(ENGINE *eng, const GPtrArray *mix, double seconds)
+static double run_mix(ENGINE *eng, const GPtrArray *mix, double seconds, guint *count)
 {
     static guint mix_seq;
     GString *m = g_string_new(NULL);
@@ -193,6 +198,8 @@ static double run_mix(ENGINE *eng, const GPtrArray *mix, double seconds)
         now = g_get_monotonic_time();
     } while (now - t0 < seconds * 1e6);
     g_string_free(m, TRUE);
+    if (count)
+        *count = n;
     return (now - t0) / 1e3 / n;
 }
 
@@ -213,15 +220,104 @@ static void report_mix(ENGINE *noav, ENGINE *av, double seconds)
     /* The fastest of three interleaved rounds: a neighbour on a shared
      * machine only ever slows a round down. */
     for (r = 0; r < 3; r++) {
-        base = MIN(base, run_mix(NULL, mix, seconds / 3));
-        n = MIN(n, run_mix(noav, mix, seconds / 3));
+        base = MIN(base, run_mix(NULL, mix, seconds / 3, NULL));
+        n = MIN(n, run_mix(noav, mix, seconds / 3, NULL));
         if (av)
-            a = MIN(a, run_mix(av, mix, seconds / 3));
+            a = MIN(a, run_mix(av, mix, seconds / 3, NULL));
     }
     printf("\nmix (bench/mix.list, %u messages, %.1f KB mean), ms per message: parse %.3f, "
            "engine without virus scan %.3f", mix->len, bytes / 1024.0 / mix->len, base, n);
     if (av)
         printf(", with ClamAV %.3f (the scan adds %.3f)", a, a - n);
+    printf("\n");
+}
+
+/* Concurrent processes of the parallel mix line, at most. */
+#define BENCH_MAX_PROCS 4
+
+/* cpu_ms - this process's user and system CPU time so far (ms) */
+static void cpu_ms(double *user, double *sys)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    *user = ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3;
+    *sys = ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3;
+}
+
+/* run_procs - procs processes, unpinned, each sanitizing the mix with eng
+ * for about seconds; their CPU per message, averaged (user and system
+ * ms in out[0..1]); FALSE when a process failed */
+static gboolean run_procs(ENGINE *eng, const GPtrArray *mix, guint procs, double seconds, double out[2])
+{
+    int     fds[BENCH_MAX_PROCS][2];
+    pid_t   pids[BENCH_MAX_PROCS];
+    guint   p, ok = 0;
+
+    out[0] = out[1] = 0;
+    for (p = 0; p < procs; p++) {
+        if (pipe(fds[p]) != 0 || (pids[p] = fork()) < 0)
+            return FALSE;
+        if (pids[p] == 0) {
+            cpu_set_t all;
+            double  u0, s0, r[2];
+            guint   n, c;
+
+            /* Free to move, as mugai-milter's workers are. */
+            CPU_ZERO(&all);
+            for (c = 0; c < CPU_SETSIZE; c++)
+                CPU_SET(c, &all);
+            (void) sched_setaffinity(0, sizeof(all), &all);
+            close(fds[p][0]);
+            run_mix(eng, mix, 0.2, NULL);       /* warm: first scans, caches */
+            cpu_ms(&u0, &s0);
+            run_mix(eng, mix, seconds, &n);
+            cpu_ms(&r[0], &r[1]);
+            r[0] = (r[0] - u0) / n;
+            r[1] = (r[1] - s0) / n;
+            _exit(write(fds[p][1], r, sizeof(r)) == (ssize_t) sizeof(r) ? 0 : 1);
+        }
+        close(fds[p][1]);
+    }
+    for (p = 0; p < procs; p++) {
+        double  r[2];
+        int     st;
+
+        if (read(fds[p][0], r, sizeof(r)) == (ssize_t) sizeof(r)) {
+            out[0] += r[0] / procs;
+            out[1] += r[1] / procs;
+            ok++;
+        }
+        close(fds[p][0]);
+        waitpid(pids[p], &st, 0);
+    }
+    return ok == procs;
+}
+
+/* report_parallel - the same work, one process alone and several at once:
+ * CPU time per message grows with the neighbours, because this machine's
+ * two CPUs then share caches, memory and the kernel.  That is what a
+ * message costs mugai-milter's workers next to Postfix under load. */
+static void report_parallel(ENGINE *av, double seconds)
+{
+    g_autoptr(GPtrArray) mix = mix_load();
+    static const guint counts[] = {1, 2, BENCH_MAX_PROCS};
+    double  base = 0, r[2];
+    guint   i;
+
+    if (mix == NULL || av == NULL)
+        return;
+    printf("mix with ClamAV, CPU ms per message (user + system) with N processes at once:");
+    for (i = 0; i < G_N_ELEMENTS(counts); i++) {
+        if (!run_procs(av, mix, counts[i], seconds, r)) {
+            printf(" N=%u failed", counts[i]);
+            continue;
+        }
+        if (i == 0)
+            base = r[0] + r[1];
+        printf("%s N=%u %.3f (%.3f + %.3f, x%.2f)", i ? "," : "", counts[i], r[0] + r[1], r[0], r[1],
+               base > 0 ? (r[0] + r[1]) / base : 0);
+    }
     printf("\n");
 }
 
@@ -302,6 +398,7 @@ int     main(int argc, char **argv)
     if (only == G_N_ELEMENTS(cases))
         goto done;
     report_mix(noav, av, secs * 3);
+    report_parallel(av, secs * 2);
     printf("\nlinearity (ms per MB of input, virus scan off): newsletter 40 KB %.2f, 400 KB %.2f (x%.2f), "
            "4 MB %.2f (x%.2f)\n", per_mb[0], per_mb[3], per_mb[3] / per_mb[0], per_mb[4], per_mb[4] / per_mb[0]);
     {
