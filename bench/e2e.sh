@@ -64,6 +64,12 @@ fi
 # A production host has a syslog daemon behind /dev/log (journald, rsyslog).
 # Without one, glibc's syslog() tries socket() and connect() again on every
 # call, a cost no operator pays; stand in a discarding one for the run.
+# A socket left behind by a run that was killed has no reader, and would
+# make every syslog() call connect again: replace it.
+if [ -S /dev/log ] && ! python3 -c 'import socket; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).connect("/dev/log")' 2>/dev/null; then
+    echo "bench: /dev/log has no reader (left by a killed run?); standing one in"
+    rm -f /dev/log
+fi
 SYSLOG_PID=
 if [ ! -e /dev/log ]; then
     python3 -c '
