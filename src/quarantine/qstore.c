@@ -253,13 +253,18 @@ static gboolean write_durably(const QSTORE *qs, const char *path, const BYTESRC 
     fd = -1;
     if (!publish(tmp, path))
         goto fail;
-    if ((dfd = open(qs->msgdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-        int     rc = fsync(dfd);
+    /* The new name is durable only once the directory is: a directory
+     * that cannot be opened or synced fails the hold (the MTA keeps the
+     * message), and the file goes, lest it stay without an index row. */
+    if ((dfd = open(qs->msgdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fsync(dfd) != 0) {
+        int     e = errno;
 
-        close(dfd);
-        if (rc != 0)
-            return io_error(err, errno, "cannot sync", qs->msgdir);
+        if (dfd >= 0)
+            close(dfd);
+        unlink(path);
+        return io_error(err, e, "cannot sync", qs->msgdir);
     }
+    close(dfd);
     *digest = sha256_hex(g_steal_pointer(&sum));
     return TRUE;
 

@@ -1,11 +1,15 @@
-/* test_qstore - the quarantine store: an original is never replaced, and
- * a failed hold leaves the store ready for the next one */
+/* test_qstore - the quarantine store: an original is never replaced, a
+ * failed hold leaves the store ready for the next one, and a hold is not
+ * acknowledged before its directory is synced */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#include <grp.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -127,11 +131,50 @@ static void test_failed_row_then_next(void **state)
     qitem_free(it);
 }
 
+/* A directory that cannot be synced fails the hold, and the published
+ * file goes with it.  Its mode lets the owner create files but not open
+ * it for reading; root would pass that check, so the hold runs in a child
+ * that gives up root first (as nobody, who then owns the store). */
+static void test_unsyncable_dir_fails(void **state)
+{
+    FIX    *f = *state;
+    pid_t   pid;
+    int     status;
+
+    if (geteuid() == 0) {
+        g_autofree char *cmd = g_strdup_printf("chown -R 65534:65534 '%s'", f->dir);
+
+        assert_int_equal(system(cmd), 0);
+    }
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        GError *err = NULL;
+        g_autofree char *gone = NULL;
+
+        if (geteuid() == 0 && (setgroups(0, NULL) != 0 || setresgid(65534, 65534, 65534) != 0
+                               || setresuid(65534, 65534, 65534) != 0))
+            _exit(2);
+        if (chmod(qstore_msg_dir(f->qs), 0300) != 0)
+            _exit(3);
+        if (put(f, "20261130-100002-00000001", "unsynced\n", &err) || err == NULL
+            || strstr(err->message, "cannot sync") == NULL)
+            _exit(4);
+        (void) chmod(qstore_msg_dir(f->qs), 0700);
+        gone = original(f, "20261130-100002-00000001");
+        _exit(gone == NULL ? 0 : 5);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int     main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_same_id_keeps_first, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_row_then_next, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unsyncable_dir_fails, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
