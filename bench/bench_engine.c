@@ -252,12 +252,17 @@ static gboolean run_procs(ENGINE *eng, const GPtrArray *mix, guint procs, double
 {
     int     fds[BENCH_MAX_PROCS][2];
     pid_t   pids[BENCH_MAX_PROCS];
-    guint   p, ok = 0;
+    guint   p, started, ok = 0;
 
     out[0] = out[1] = 0;
     for (p = 0; p < procs; p++) {
-        if (pipe(fds[p]) != 0 || (pids[p] = fork()) < 0)
-            return FALSE;
+        if (pipe(fds[p]) != 0)
+            break;
+        if ((pids[p] = fork()) < 0) {
+            close(fds[p][0]);
+            close(fds[p][1]);
+            break;
+        }
         if (pids[p] == 0) {
             cpu_set_t all;
             double  u0, s0, r[2];
@@ -279,7 +284,9 @@ static gboolean run_procs(ENGINE *eng, const GPtrArray *mix, guint procs, double
         }
         close(fds[p][1]);
     }
-    for (p = 0; p < procs; p++) {
+    /* Those started are read and waited for, even when not all could be. */
+    started = p;
+    for (p = 0; p < started; p++) {
         double  r[2];
         int     st;
 

@@ -65,14 +65,32 @@ static gboolean put(FIX *f, const char *id, const char *text, GError **err)
     return qstore_put(f->qs, id, &src, &env, &meta, "test", err);
 }
 
+/* msg_file - where id's original is stored (transfer full) */
+static char *msg_file(FIX *f, const char *id)
+{
+    g_autofree char *name = g_strconcat(id, ".eml", NULL);
+
+    return g_build_filename(qstore_msg_dir(f->qs), name, NULL);
+}
+
 /* original - the stored bytes of id (transfer full), or NULL */
 static char *original(FIX *f, const char *id)
 {
-    g_autofree char *name = g_strconcat(id, ".eml", NULL);
-    g_autofree char *path = g_build_filename(qstore_msg_dir(f->qs), name, NULL);
+    g_autofree char *path = msg_file(f, id);
     char   *text = NULL;
 
     return g_file_get_contents(path, &text, NULL, NULL) ? text : NULL;
+}
+
+/* assert_refused - holding text under id fails, and says why */
+static void assert_refused(FIX *f, const char *id, const char *text, const char *why)
+{
+    GError *err = NULL;
+
+    assert_false(put(f, id, text, &err));
+    assert_non_null(err);
+    assert_non_null(strstr(err->message, why));
+    g_error_free(err);
 }
 
 /* Two holds that drew the same id: the second fails (the MTA is answered
@@ -86,10 +104,7 @@ static void test_same_id_keeps_first(void **state)
 
     assert_true(put(f, "20261130-100000-0000abcd", "first original\n", &err));
     assert_null(err);
-    assert_false(put(f, "20261130-100000-0000abcd", "second original\n", &err));
-    assert_non_null(err);
-    assert_non_null(strstr(err->message, "exists"));
-    g_clear_error(&err);
+    assert_refused(f, "20261130-100000-0000abcd", "second original\n", "exists");
     kept = original(f, "20261130-100000-0000abcd");
     assert_non_null(kept);
     assert_string_equal(kept, "first original\n");
@@ -112,12 +127,9 @@ static void test_failed_row_then_next(void **state)
     QITEM  *it;
 
     assert_true(put(f, "20261130-100001-00000001", "one\n", &err));
-    path = g_build_filename(qstore_msg_dir(f->qs), "20261130-100001-00000001.eml", NULL);
+    path = msg_file(f, "20261130-100001-00000001");
     assert_int_equal(unlink(path), 0);
-    assert_false(put(f, "20261130-100001-00000001", "again\n", &err));
-    assert_non_null(err);
-    assert_non_null(strstr(err->message, "cannot record item"));
-    g_clear_error(&err);
+    assert_refused(f, "20261130-100001-00000001", "again\n", "cannot record item");
     gone = original(f, "20261130-100001-00000001");
     assert_null(gone);
     assert_true(put(f, "20261130-100001-00000002", "two\n", &err));
