@@ -110,7 +110,7 @@ if [ "$TRANSPORT" = unix ]; then
     CONN_MD=unix:$E2E/md/run/md.sock
     PF_NULL=$CONN_NULL PF_REPLACE=$CONN_REPLACE PF_MD=$CONN_MD
 else
-    P_MD=$(free_port) P_NULL=$(free_port) P_REPLACE=$(free_port)
+    pick_port P_MD; pick_port P_NULL; pick_port P_REPLACE
     CONN_NULL=inet:$P_NULL@127.0.0.1 CONN_REPLACE=inet:$P_REPLACE@127.0.0.1 CONN_MD=inet:$P_MD@127.0.0.1
     PF_NULL=inet:127.0.0.1:$P_NULL PF_REPLACE=inet:127.0.0.1:$P_REPLACE PF_MD=inet:127.0.0.1:$P_MD
 fi

@@ -37,16 +37,39 @@ e2e_skip_unless_root() {
     fi
 }
 
-# free_port - an unused loopback TCP port
+# free_port - an unused loopback TCP port.  It lies outside the kernel's
+# ephemeral range (ip_local_port_range), so no outgoing connection can hold
+# it as its local port by the time a daemon binds it; a plain bind() takes
+# it now (nothing listens on it or is connected from it); and it is none of
+# $PORTS_TAKEN (the ports this run has already handed out).
 free_port() {
+    python3 - ${PORTS_TAKEN:-} <<'PY'
+import random, socket, sys
+lo, hi = map(int, open('/proc/sys/net/ipv4/ip_local_port_range').read().split())
+taken = {int(a) for a in sys.argv[1:]}
+span = range(max(1024, lo - 12000), lo) if lo - 1024 >= 2000 else range(hi + 1, 65536)
+for p in random.sample(span, min(len(span), 2000)):
+    if p in taken:
+        continue
+    s = socket.socket()
+    try:
+        s.bind(('127.0.0.1', p))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(p)
+    sys.exit(0)
+sys.exit('free_port: no free loopback port outside the ephemeral range %d-%d' % (lo, hi))
+PY
+}
+
+# pick_port VAR - set VAR to a free_port and add it to $PORTS_TAKEN
+pick_port() {
     local p
-    while :; do
-        p=$(( (RANDOM % 20000) + 20000 ))
-        if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then
-            echo $p
-            return
-        fi
-    done
+    p=$(free_port) || exit 1
+    PORTS_TAKEN="${PORTS_TAKEN:-} $p"
+    printf -v "$1" %s "$p"
 }
 
 e2e_start() {
@@ -55,7 +78,7 @@ e2e_start() {
     E2E=$(mktemp -d "${E2E_TMPDIR:-/tmp}/mugai-e2e.XXXXXX")
     chmod 755 "$E2E"
     trap e2e_stop EXIT
-    P_SMTPD=$(free_port); P_SINK=$(free_port); P_RELEASE=$(free_port); P_MILTER=$(free_port)
+    pick_port P_SMTPD; pick_port P_SINK; pick_port P_RELEASE; pick_port P_MILTER
     mkdir -p "$E2E/sink" "$E2E/pf/etc" "$E2E/pf/queue" "$E2E/pf/data"
     chmod 777 "$E2E/sink"
     chown postfix "$E2E/pf/data"
@@ -138,6 +161,7 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 CONF
     smtp-sink -u postfix -d "$E2E/sink/%Y%m%d%H%M%S." 127.0.0.1:$P_SINK 50 &
     SINK_PID=$!
+    wait_port $P_SINK || { echo "smtp-sink did not start on 127.0.0.1:$P_SINK"; exit 1; }
     milter_start
     script -qc "postfix -c $E2E/pf/etc start" /dev/null >"$E2E/postfix-start.log" 2>&1 || { echo "postfix did not start:"; cat "$E2E/postfix-start.log"; exit 1; }
     wait_port $P_SMTPD || exit 1
