@@ -42,6 +42,7 @@
 # MIMEDefang needs all three).  BENCH_MEMORY=0 skips the memory part.
 # E2E_TMPDIR=DIR puts Postfix's queue, the sink and mugai's quarantine
 # under DIR instead of /tmp (another file system; default /tmp).
+# BENCH_PERF=1 adds a table of CPU per message by command name (needs perf).
 # The mix repeats 16 messages, so their attachments' bytes repeat, and
 # mugai's [engine] type_cache answers libmagic's questions after the first
 # round; BENCH_TYPE_CACHE=0 measures mugai as if every attachment were new.
@@ -122,7 +123,7 @@ wait_listen() {
     inet:*) local p=${1#inet:}; wait_port "${p%@*}" ;;
     esac
 }
-MX_PID= MD_PID= CLAMD_PID= NULL_PID= REPLACE_PID=
+MX_PID= MD_PID= CLAMD_PID= NULL_PID= REPLACE_PID= PERF_PID=
 
 # --- MIMEDefang with clamd -------------------------------------------------
 start_mimedefang() {
@@ -189,7 +190,7 @@ mimedefang -D -U "$MDUSER" -z "$SCRATCH/md-spool" -m "$E2E/md/mx.sock" -p "$CONN
     >"$E2E/md/md.log" 2>&1 & MD_PID=$!
 wait_listen "$CONN_MD" || { echo "MIMEDefang did not start"; cat "$E2E/md/"*.log; exit 1; }
 }
-trap 'kill $MD_PID $MX_PID $CLAMD_PID $NULL_PID $REPLACE_PID 2>/dev/null; e2e_stop' EXIT
+trap 'kill $MD_PID $MX_PID $CLAMD_PID $NULL_PID $REPLACE_PID $PERF_PID 2>/dev/null; e2e_stop' EXIT
 # --- the null milters: the floor under any milter ----------------------------
 if has_setup null; then
     "$NULL_BIN" "$CONN_NULL" & NULL_PID=$!
@@ -230,6 +231,20 @@ use() {
     postfix -c "$E2E/pf/etc" reload >/dev/null 2>&1
     sleep 2
 }
+# BENCH_PERF=1: each counted round under `perf record -a` (cpu-clock at
+# BENCH_PERF_HZ, default 499), then a table of CPU per message by command
+# name, every process on the machine: where a set-up's cost lands (Postfix's
+# smtpd, cleanup, qmgr, smtp; the sink; the load generator; the filter).
+PERF_HZ=${BENCH_PERF_HZ:-499}
+perf_start() {
+    [ "${BENCH_PERF:-0}" = 1 ] || return 0
+    perf record -q -a -F "$PERF_HZ" -e cpu-clock -o "$E2E/perf-$1-$2.data" >/dev/null 2>&1 & PERF_PID=$!
+    sleep 0.5
+}
+perf_stop() { [ -z "$PERF_PID" ] || { kill -INT "$PERF_PID"; wait "$PERF_PID"; PERF_PID=; }; }
+if [ "${BENCH_PERF:-0}" = 1 ] && ! command -v perf >/dev/null; then
+    echo "BENCH_PERF=1 needs perf (apt-get install linux-perf)"; exit 1
+fi
 mapfile -t mix < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' bench/mix.list)
 files=(); for m in "${mix[@]}"; do files+=("fixtures/msg/$m.eml"); done
 
@@ -249,19 +264,24 @@ for r in $(seq 1 "$ROUNDS"); do
             replace) pids=$REPLACE_PID ;; *) pids= ;; esac
         c0=$(cpu_ticks $pids)
         f0=$(cpu_ticks $(front_pid))
-        m0=$(machine_ticks)
         p0=$(cpu_ticks $(postfix_pids))
         n0=$(sink_count)
+        # The machine's CPU is read around the round alone, not around the
+        # readings of the processes' CPU above and below: a sed and an awk
+        # per process, 2-2.8 ms of CPU per message of a round by perf.
+        perf_start "$s" "$r"
+        m0=$(machine_ticks)
         t0=$(date +%s.%N)
         LOADGEN_ID_BASE=$((r * 1000000)) python3 test/e2e/loadgen.py "$P_SMTPD" "$N" "$SESSIONS" "${files[@]}" >"$E2E/round.out"
         # Wait for what was accepted (a peer may refuse some, e.g. viruses).
         acc=$(sed -n 's/.*accepted=\([0-9]*\).*/\1/p' "$E2E/round.out")
         for i in $(seq 1 600); do [ "$(sink_count)" -ge $((n0 + acc)) ] && break; sleep 0.05; done
         t1=$(date +%s.%N)
+        m1=$(machine_ticks)
+        perf_stop
         case $s in mugai) pids=$(mugai_pids) ;; mimedefang) pids=$(md_pids) ;; null) pids=$NULL_PID ;;
             replace) pids=$REPLACE_PID ;; *) pids= ;; esac
         c1=$(cpu_ticks $pids)
-        m1=$(machine_ticks)
         pcpu[$s]=$((pcpu[$s] + $(cpu_ticks $(postfix_pids)) - p0))
         [ "$s" = mugai ] && front_cpu=$((front_cpu + $(cpu_ticks $(front_pid)) - f0))
         mcpu[$s]=$((mcpu[$s] + m1 - m0))
@@ -297,6 +317,31 @@ if has_setup replace && has_setup mugai; then
     r_rate=$(echo "$total / ${secs[replace]}" | bc -l); m_rate=$(echo "$total / ${secs[mugai]}" | bc -l)
     printf 'mugai reaches %.0f %% of the rate of null_milter -r, the ceiling for a milter that replaces every body here\n' \
         "$(echo "100 * $m_rate / $r_rate" | bc -l)"
+fi
+if [ "${BENCH_PERF:-0}" = 1 ]; then
+    echo
+    echo "CPU ms per message by command (perf record -a, cpu-clock at $PERF_HZ Hz, $ROUNDS rounds; 'swapper' is idle time the sampler saw):"
+    for s in "${SETUPS[@]}"; do
+        for f in "$E2E"/perf-"$s"-*.data; do
+            perf report -i "$f" --stdio -n --sort comm 2>/dev/null | awk -v s="$s" '/^ +[0-9.]+% +[0-9]+ /{print s, $2, $3}'
+        done
+    done | python3 -c '
+import collections, sys
+hz, total, setups = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3:]
+ms = collections.defaultdict(lambda: collections.Counter())
+for line in sys.stdin:
+    s, n, comm = line.split(None, 2)
+    ms[comm.strip()][s] += int(n) * 1000.0 / hz / total
+top = sorted(ms, key=lambda c: -sum(ms[c].values()))
+shown = [c for c in top if max(ms[c].values()) >= 0.05][:16]
+print("| command | " + " | ".join(setups) + " |")
+print("| --- |" + " --- |" * len(setups))
+for c in shown:
+    print("| %s | %s |" % (c, " | ".join("%.2f" % ms[c][s] for s in setups)))
+rest = [c for c in top if c not in shown]
+print("| (others) | %s |" % " | ".join("%.2f" % sum(ms[c][s] for c in rest) for s in setups))
+print("| all | %s |" % " | ".join("%.2f" % sum(ms[c][s] for c in top) for s in setups))
+' "$PERF_HZ" "$total" "${SETUPS[@]}"
 fi
 has_setup mugai && printf 'mugai-milter CPU by process: front %.2f ms/msg, supervisor and workers %.2f ms/msg\n' \
     "$(echo "$front_cpu * 1000 / $hz / $total" | bc -l)" "$(echo "(${cpu[mugai]} - $front_cpu) * 1000 / $hz / $total" | bc -l)"
