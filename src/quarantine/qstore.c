@@ -226,6 +226,20 @@ static gboolean publish(const char *tmp, const char *path)
     return TRUE;
 }
 
+/* sync_msgdir - fsync the originals' directory, so that a name made or
+ * removed in it is durable: 0, or the errno of the open or the fsync */
+static int sync_msgdir(const QSTORE *qs)
+{
+    int     dfd = open(qs->msgdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), e = 0;
+
+    if (dfd < 0)
+        return errno;
+    if (fsync(dfd) != 0)
+        e = errno;
+    close(dfd);
+    return e;
+}
+
 /* write_durably - temporary file, write, fsync, rename (not over an
  * existing file), fsync the directory; *digest gets the hex SHA-256 of
  * data (transfer full) */
@@ -234,7 +248,7 @@ static gboolean write_durably(const QSTORE *qs, const char *path, const BYTESRC 
 {
     g_autofree char *tmp = g_strconcat(path, ".tmp", NULL);
     g_autoptr(SHA256) sum = sha256_new();
-    int     fd, dfd;
+    int     fd, e;
     WRITING wr;
 
     fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, qs->gid != (gid_t) -1 ? 0640 : 0600);
@@ -256,27 +270,19 @@ static gboolean write_durably(const QSTORE *qs, const char *path, const BYTESRC 
     /* The new name is durable only once the directory is: a directory
      * that cannot be opened or synced fails the hold (the MTA keeps the
      * message), and the file goes, lest it stay without an index row. */
-    if ((dfd = open(qs->msgdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fsync(dfd) != 0) {
-        int     e = errno;
-
-        if (dfd >= 0)
-            close(dfd);
+    if ((e = sync_msgdir(qs)) != 0) {
         unlink(path);
         return io_error(err, e, "cannot sync", qs->msgdir);
     }
-    close(dfd);
     *digest = sha256_hex(g_steal_pointer(&sum));
     return TRUE;
 
 fail:
-    {
-        int     e = errno ? errno : EIO;
-
-        if (fd >= 0)
-            close(fd);
-        unlink(tmp);
-        return io_error(err, e, "cannot write", path);
-    }
+    e = errno ? errno : EIO;
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    return io_error(err, e, "cannot write", path);
 }
 
 /* bind_text - bind s (may be NULL) to parameter i */
@@ -527,14 +533,10 @@ gboolean qstore_set_status(QSTORE *qs, const char *id, const char *status, GErro
 gboolean qstore_remove_file(QSTORE *qs, const char *id, GError **err)
 {
     g_autofree char *path = msg_path(qs, id);
-    int     dfd;
 
     if (unlink(path) != 0 && errno != ENOENT)
         return io_error(err, errno, "cannot remove", path);
-    if ((dfd = open(qs->msgdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-        (void) fsync(dfd);
-        close(dfd);
-    }
+    (void) sync_msgdir(qs);
     return TRUE;
 }
 
