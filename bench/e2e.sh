@@ -216,6 +216,12 @@ cpu_ticks() {
 # postfix_pids - Postfix's master and its live children (the master waits
 # for the ones that exited, so its cutime holds theirs)
 postfix_pids() { local m; m=$(sed -n '1s/ //gp' "$E2E/pf/queue/pid/master.pid" 2>/dev/null); [ -n "$m" ] && { echo "$m"; pgrep -P "$m"; }; }
+# filter_pids SETUP - the processes of SETUP's filter (none for postfix);
+# read again after a round, since workers may have been replaced
+filter_pids() {
+    case $1 in mugai) mugai_pids ;; mimedefang) md_pids ;; null) echo "$NULL_PID" ;;
+        replace) echo "$REPLACE_PID" ;; esac
+}
 # machine_ticks - non-idle CPU time of the whole machine (clock ticks)
 machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
 # hwm_kb PIDS - sum of peak resident sizes
@@ -260,8 +266,7 @@ done
 for r in $(seq 1 "$ROUNDS"); do
     for s in "${SETUPS[@]}"; do
         use $s
-        case $s in mugai) pids=$(mugai_pids) ;; mimedefang) pids=$(md_pids) ;; null) pids=$NULL_PID ;;
-            replace) pids=$REPLACE_PID ;; *) pids= ;; esac
+        pids=$(filter_pids "$s")
         c0=$(cpu_ticks $pids)
         f0=$(cpu_ticks $(front_pid))
         p0=$(cpu_ticks $(postfix_pids))
@@ -279,8 +284,7 @@ for r in $(seq 1 "$ROUNDS"); do
         t1=$(date +%s.%N)
         m1=$(machine_ticks)
         perf_stop
-        case $s in mugai) pids=$(mugai_pids) ;; mimedefang) pids=$(md_pids) ;; null) pids=$NULL_PID ;;
-            replace) pids=$REPLACE_PID ;; *) pids= ;; esac
+        pids=$(filter_pids "$s")
         c1=$(cpu_ticks $pids)
         pcpu[$s]=$((pcpu[$s] + $(cpu_ticks $(postfix_pids)) - p0))
         [ "$s" = mugai ] && front_cpu=$((front_cpu + $(cpu_ticks $(front_pid)) - f0))
