@@ -1,7 +1,7 @@
 /* render_html - HTML documents to plain text through libxml2's HTML parser
  *
- * The document is parsed into a tree (never scanned with patterns) and
- * walked once.  Text is written through a small line builder (HB) that owes
+ * The document is parsed (never scanned with patterns) and rendered as
+ * the parser reports it, without building a tree.  Text is written through a small line builder (HB) that owes
  * line breaks and spaces until the next visible character, so the output
  * never starts or ends with blank space and runs of whitespace collapse as a
  * browser would collapse them.  See docs/rendering.md for the rules.
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include <libxml/HTMLparser.h>
-#include <libxml/tree.h>
+#include <libxml/parserInternals.h>
 
 #include "mugai/render.h"
 
@@ -85,6 +85,7 @@ typedef struct {
     gboolean sep_owed;          /* a cell separator is owed */
     guint   rows;               /* open table rows */
     gboolean row_text[HB_MAX_ROWS];
+    gboolean pre_cr;            /* inside pre, the last text ended in a CR */
 } HB;
 
 /* el_kind - what an element name means to the renderer */
@@ -210,6 +211,11 @@ static void hb_text(HB *hb, const char *s, gsize len)
 {
     const char *p = s, *end = s + len;
 
+    /* A CR at the end of the last piece and an LF starting this one are
+     * one line end, as when the parser hands them over together. */
+    if (hb->pre_cr && hb->pre && p < end && *p == '\n')
+        p++;
+    hb->pre_cr = FALSE;
     while (p < end) {
         const char *run = p;
         gsize   n;
@@ -219,6 +225,7 @@ static void hb_text(HB *hb, const char *s, gsize len)
             if (*p == '\n' || *p == '\r') {
                 hb_newline(hb);
                 hb->trailing_nl = MIN(hb->trailing_nl, 1);  /* pre keeps its own blank lines */
+                hb->pre_cr = *p == '\r' && p + 1 == end;
                 p += (*p == '\r' && p + 1 < end && p[1] == '\n') ? 2 : 1;
                 continue;
             }
@@ -248,38 +255,49 @@ static void hb_text0(HB *hb, const char *s)
     hb_text(hb, s, strlen(s));
 }
 
-/* attr - attribute value of an element (libxml-owned copy; caller frees) */
-static char *attr(xmlNode *el, const char *name)
+/* attr - the value of attribute name among a start tag's attributes (name,
+ * value pairs, NULL-terminated; a value may be NULL), or NULL; *present
+ * (may be NULL) says whether the attribute is there at all.  The first of
+ * a repeated attribute counts, as the parser keeps only that one. */
+static const char *attr(const xmlChar **atts, const char *name, gboolean *present)
 {
-    return (char *) xmlGetProp(el, (const xmlChar *) name);
+    if (present)
+        *present = FALSE;
+    for (; atts && atts[0]; atts += 2)
+        if (strcmp((const char *) atts[0], name) == 0) {
+            if (present)
+                *present = TRUE;
+            return (const char *) atts[1];
+        }
+    return NULL;
 }
 
 /* is_hidden - hidden attribute or inline display:none */
-static gboolean is_hidden(xmlNode *el)
+static gboolean is_hidden(const xmlChar **atts)
 {
-    char   *style;
-    gboolean hidden = FALSE;
+    const char *style;
+    gboolean present;
+    g_autofree char *lower = NULL;
+    char   *w, *r;
 
-    if (xmlHasProp(el, (const xmlChar *) "hidden"))
+    attr(atts, "hidden", &present);
+    if (present)
         return TRUE;
-    if ((style = attr(el, "style")) != NULL) {
-        g_autofree char *lower = g_ascii_strdown(style, -1);
-        char   *w = lower, *r;
-
-        for (r = lower; *r; r++)
-            if (*r != ' ' && *r != '\t' && *r != '\n' && *r != '\r')
-                *w++ = *r;
-        *w = '\0';
-        hidden = strstr(lower, "display:none") != NULL;
-        xmlFree(style);
-    }
-    return hidden;
+    if ((style = attr(atts, "style", NULL)) == NULL)
+        return FALSE;
+    lower = g_ascii_strdown(style, -1);
+    for (w = r = lower; *r; r++)
+        if (*r != ' ' && *r != '\t' && *r != '\n' && *r != '\r')
+            *w++ = *r;
+    *w = '\0';
+    return strstr(lower, "display:none") != NULL;
 }
 
-/* safe_href - a link target worth showing (http, https, ftp, mailto), or NULL */
-static char *safe_href(xmlNode *el)
+/* safe_href - a link target worth showing (http, https, ftp, mailto), or
+ * NULL (transfer full) */
+static char *safe_href(const xmlChar **atts)
 {
-    char   *href = attr(el, "href");
+    const char *href = attr(atts, "href", NULL);
     g_autofree char *t = NULL;
     GString *s;
     const char *p;
@@ -287,7 +305,6 @@ static char *safe_href(xmlNode *el)
     if (href == NULL)
         return NULL;
     t = g_strstrip(g_strdup(href));
-    xmlFree(href);
     if (g_ascii_strncasecmp(t, "http://", 7) != 0 && g_ascii_strncasecmp(t, "https://", 8) != 0
         && g_ascii_strncasecmp(t, "ftp://", 6) != 0 && g_ascii_strncasecmp(t, "mailto:", 7) != 0)
         return NULL;
@@ -332,56 +349,16 @@ static gboolean same_target(const char *text, const char *href)
     return FALSE;
 }
 
-static void walk(HB *hb, xmlNode *node, guint depth);
-
-/* count_skipped - active elements inside a subtree that is never shown */
-static void count_skipped(HB *hb, xmlNode *node, guint depth)
+/* show_image - placeholder with alt text */
+static void show_image(HB *hb, const xmlChar **atts)
 {
-    xmlNode *c;
-
-    if (depth >= hb->opts->max_depth)
-        return;
-    for (c = node->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE)
-            continue;
-        switch (el_kind((const char *) c->name)) {
-        case EL_SKIP_SCRIPT:
-            hb->stats->scripts++;
-            break;
-        case EL_SKIP_ACTIVE:
-        case EL_VOID_ACTIVE:
-            hb->stats->active++;
-            break;
-        default:
-            count_skipped(hb, c, depth + 1);
-            break;
-        }
-    }
-}
-
-/* walk_children - walk all children, respecting the depth limit */
-static void walk_children(HB *hb, xmlNode *node, guint depth)
-{
-    xmlNode *c;
-
-    if (depth >= hb->opts->max_depth) {
-        if (node->children)
-            hb->stats->depth_cut++;
-        return;
-    }
-    for (c = node->children; c; c = c->next)
-        walk(hb, c, depth + 1);
-}
-
-/* walk_image - placeholder with alt text */
-static void walk_image(HB *hb, xmlNode *el)
-{
-    char   *alt = attr(el, "alt");
+    const char *alt = attr(atts, "alt", NULL);
+    g_autofree char *stripped = alt ? g_strstrip(g_strdup(alt)) : NULL;
     g_autofree char *label = NULL;
 
     hb->stats->images++;
-    if (alt != NULL && *g_strstrip(alt) != '\0') {
-        g_autofree char *a = g_utf8_substring(alt, 0, MIN(g_utf8_strlen(alt, -1), HB_MAX_ATTR_CHARS));
+    if (stripped != NULL && *stripped != '\0') {
+        g_autofree char *a = g_utf8_substring(stripped, 0, MIN(g_utf8_strlen(stripped, -1), HB_MAX_ATTR_CHARS));
 
         label = g_strdup_printf("[%s: %s]", hb->opts->image_label, a);
     } else {
@@ -391,16 +368,12 @@ static void walk_image(HB *hb, xmlNode *el)
         hb->owed_space = 1;     /* keep the placeholder apart from adjacent words */
     hb_text0(hb, label);
     hb->owed_space = 1;
-    xmlFree(alt);
 }
 
-/* walk_link - link text followed by its target when the text does not show it */
-static void walk_link(HB *hb, xmlNode *el, guint depth)
+/* show_link_target - after a link's text: its target, unless the text
+ * already shows it */
+static void show_link_target(HB *hb, const char *href, gsize start)
 {
-    g_autofree char *href = safe_href(el);
-    gsize   start = hb->out->len;
-
-    walk_children(hb, el, depth);
     if (href == NULL)
         return;
     if (hb->out->len > start && same_target(hb->out->str + start, href))
@@ -418,125 +391,366 @@ static void walk_link(HB *hb, xmlNode *el, guint depth)
     hb->owed_space = 2;
 }
 
-/* walk_element - one element by kind */
-static void walk_element(HB *hb, xmlNode *el, guint depth)
-{
-    EL_KIND kind = el_kind((const char *) el->name);
-    guint   outer = hb->list == 0 ? 2 : 1;
+/*
+ * The document is not built as a tree: libxml2's HTML parser reports
+ * elements and text as it reads them (SAX), with the elements it implies
+ * or closes on its own already in place, and each open element is a FRAME
+ * on a stack.  What a frame's content is to the renderer is its MODE.
+ * Only elements up to the depth limit get frames; what opens inside a
+ * region that is not rendered is counted (dead) until it closes.
+ *
+ * Where the parser's events and the tree libxml2 builds from them part,
+ * the tree is followed, so that the text is the same as the tree's:
+ * text outside every element is not kept, and an element that opens
+ * after the first top-level element has closed goes inside that element
+ * when it was the document's first node (the implied html), beside it
+ * otherwise (a DOCTYPE or a comment came first).
+ */
+typedef enum {
+    MODE_RENDER,                /* shown */
+    MODE_CUT,                   /* beyond the depth limit: the first thing in it counts as a cut */
+    MODE_QUIET,                 /* inside head, style, title: active elements are counted */
+    MODE_DEAD,                  /* nothing shown or counted */
+} MODE;
 
-    if (kind != EL_SKIP_SCRIPT && kind != EL_SKIP_ACTIVE && kind != EL_VOID_ACTIVE
-        && kind != EL_SKIP_QUIET && is_hidden(el))
-        return;
+typedef struct {
+    EL_KIND kind;
+    MODE    content;            /* what the element's content is */
+    gboolean shown;             /* rendered: its closing steps are due at its end */
+    gboolean ended;             /* the first top-level element, closed: later ones go inside */
+    char   *href;               /* EL_A: the target to show, or NULL */
+    gsize   start;              /* EL_A: where its text began in out */
+} FRAME;
+
+/* What the document's first node was. */
+typedef enum {
+    TOP_NONE,                   /* nothing yet */
+    TOP_OTHER,                  /* a DOCTYPE, comment or processing instruction */
+    TOP_ELEMENT,                /* an element (frames[0] while it has a frame) */
+    TOP_ELEMENT_DEAD,           /* an element not rendered (hidden): so is what goes inside */
+} TOP;
+
+/* The renderer: the line builder and the open elements. */
+typedef struct {
+    HB      hb;
+    GArray *frames;             /* FRAME, outermost first */
+    guint   dead;               /* elements open inside a region not rendered */
+    TOP     top;
+    gboolean doctype;           /* a DOCTYPE was seen */
+} RENDERING;
+
+/* innermost - the innermost frame, or NULL at the document level */
+static FRAME *innermost(RENDERING *rd)
+{
+    return rd->frames->len ? &g_array_index(rd->frames, FRAME, rd->frames->len - 1) : NULL;
+}
+
+/* at_document_level - would a node that is not an element go to the
+ * document itself (not inside an element)? */
+static gboolean at_document_level(RENDERING *rd)
+{
+    FRAME  *top = innermost(rd);
+
+    return rd->dead == 0 && (top == NULL || top->ended);
+}
+
+/* content_of - the mode of what is inside an element of this kind at
+ * depth, opened where the mode was outer (RENDER or QUIET) */
+static MODE content_of(const RENDERING *rd, EL_KIND kind, guint depth, MODE outer)
+{
+    gboolean deep = depth >= rd->hb.opts->max_depth;
+
+    if (outer == MODE_QUIET || kind == EL_SKIP_QUIET) {
+        if (kind == EL_SKIP_SCRIPT || kind == EL_SKIP_ACTIVE || kind == EL_VOID_ACTIVE)
+            return MODE_DEAD;
+        return deep ? MODE_DEAD : MODE_QUIET;
+    }
     switch (kind) {
-    case EL_SKIP_QUIET:
-        count_skipped(hb, el, depth);
-        return;
     case EL_SKIP_SCRIPT:
-        hb->stats->scripts++;
-        return;
     case EL_SKIP_ACTIVE:
-        hb->stats->active++;
-        return;
+    case EL_BR:
+    case EL_HR:
+    case EL_IMG:
+        return MODE_DEAD;
+    default:
+        return deep ? MODE_CUT : MODE_RENDER;
+    }
+}
+
+/* open_shown - the steps of a rendered element before its content */
+static void open_shown(HB *hb, FRAME *f, const xmlChar **atts)
+{
+    switch (f->kind) {
     case EL_VOID_ACTIVE:
         hb->stats->active++;
-        walk_children(hb, el, depth);
-        return;
+        break;
     case EL_BLOCK:
+    case EL_TABLE:
         hb_break(hb, 1);
-        walk_children(hb, el, depth);
-        hb_break(hb, 1);
-        return;
+        break;
     case EL_PARA:
         hb_break(hb, 2);
-        walk_children(hb, el, depth);
-        hb_break(hb, 2);
-        return;
+        break;
     case EL_LIST:
-        hb_break(hb, outer);
-        hb->list++;
-        walk_children(hb, el, depth);
-        hb->list--;
         hb_break(hb, hb->list == 0 ? 2 : 1);
-        return;
+        hb->list++;
+        break;
     case EL_LI:
         hb_break(hb, 1);
         hb->bullet = TRUE;
-        walk_children(hb, el, depth);
-        hb->bullet = FALSE;
-        hb_break(hb, 1);
-        return;
-    case EL_TABLE:
-        hb_break(hb, 1);
-        walk_children(hb, el, depth);
-        hb_break(hb, 1);
-        return;
+        break;
     case EL_TR:
         hb_break(hb, 1);
         hb->rows++;
         if (hb->rows <= HB_MAX_ROWS)
             hb->row_text[hb->rows - 1] = FALSE;
-        walk_children(hb, el, depth);
-        hb->rows--;
-        hb->sep_owed = FALSE;
-        hb_break(hb, 1);
-        return;
+        break;
     case EL_CELL:
         if (hb->rows > 0 && hb->rows <= HB_MAX_ROWS && hb->row_text[hb->rows - 1])
             hb->sep_owed = TRUE;
-        walk_children(hb, el, depth);
-        return;
+        break;
     case EL_BR:
         hb_newline(hb);
-        return;
+        break;
     case EL_HR:
         hb_break(hb, 1);
         hb_text0(hb, "----------");
         hb_break(hb, 1);
-        return;
+        break;
     case EL_PRE:
         hb_break(hb, 2);
         hb->pre++;
-        walk_children(hb, el, depth);
-        hb->pre--;
-        hb_break(hb, 2);
-        return;
+        break;
     case EL_QUOTE:
         hb_break(hb, 2);
         hb->quote++;
-        walk_children(hb, el, depth);
-        hb_break(hb, 2);
-        hb->quote--;
-        return;
+        break;
     case EL_A:
-        walk_link(hb, el, depth);
-        return;
+        f->href = safe_href(atts);
+        f->start = hb->out->len;
+        break;
     case EL_IMG:
-        walk_image(hb, el);
-        return;
-    case EL_INLINE:
-        walk_children(hb, el, depth);
-        return;
+        show_image(hb, atts);
+        break;
+    default:                    /* EL_INLINE; the skipped kinds never get here */
+        break;
     }
 }
 
-/* walk - one node */
-static void walk(HB *hb, xmlNode *node, guint depth)
+/* close_shown - the steps of a rendered element after its content */
+static void close_shown(HB *hb, const FRAME *f)
 {
-    switch (node->type) {
-    case XML_ELEMENT_NODE:
-        walk_element(hb, node, depth);
+    switch (f->kind) {
+    case EL_BLOCK:
+    case EL_TABLE:
+        hb_break(hb, 1);
         break;
-    case XML_TEXT_NODE:
-    case XML_CDATA_SECTION_NODE:
-        if (node->content)
-            hb_text0(hb, (const char *) node->content);
+    case EL_PARA:
+        hb_break(hb, 2);
         break;
-    case XML_DOCUMENT_NODE:
-    case XML_HTML_DOCUMENT_NODE:
-        walk_children(hb, node, depth);
+    case EL_LIST:
+        hb->list--;
+        hb_break(hb, hb->list == 0 ? 2 : 1);
         break;
-    default:                    /* comments, processing instructions, DTD */
+    case EL_LI:
+        hb->bullet = FALSE;
+        hb_break(hb, 1);
         break;
+    case EL_TR:
+        hb->rows--;
+        hb->sep_owed = FALSE;
+        hb_break(hb, 1);
+        break;
+    case EL_PRE:
+        hb->pre--;
+        hb_break(hb, 2);
+        break;
+    case EL_QUOTE:
+        hb_break(hb, 2);
+        hb->quote--;
+        break;
+    case EL_A:
+        show_link_target(hb, f->href, f->start);
+        break;
+    default:
+        break;
+    }
+}
+
+/* touch - a node appears in the innermost element: beyond the depth
+ * limit that is one cut, and its content then goes unread.  Only an
+ * element goes inside an ended frame. */
+static void touch(RENDERING *rd, gboolean element)
+{
+    FRAME  *top = innermost(rd);
+
+    rd->hb.pre_cr = FALSE;
+    if (rd->dead > 0 || top == NULL || (top->ended && !element))
+        return;
+    if (top->content == MODE_CUT) {
+        rd->hb.stats->depth_cut++;
+        top->content = MODE_DEAD;
+    }
+}
+
+/* close_top - the innermost frame ends */
+static void close_top(RENDERING *rd)
+{
+    FRAME   f = *innermost(rd);
+
+    g_array_set_size(rd->frames, rd->frames->len - 1);
+    if (f.shown)
+        close_shown(&rd->hb, &f);
+    g_free(f.href);
+}
+
+/* el_kind_qname - el_kind of an element name as the tree would name it:
+ * without a prefix ("o:p" is p, as libxml2's tree has it) */
+static EL_KIND el_kind_qname(void *ctx, const xmlChar *name)
+{
+    xmlChar *prefix = NULL, *local;
+    EL_KIND kind;
+
+    if (strchr((const char *) name, ':') == NULL
+        || (local = xmlSplitQName((htmlParserCtxtPtr) ctx, name, &prefix)) == NULL)
+        return el_kind((const char *) name);
+    kind = el_kind((const char *) local);
+    xmlFree(local);
+    xmlFree(prefix);
+    return kind;
+}
+
+/* on_start - SAX: an element opens (implied ones included) */
+static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+    RENDERING *rd = ((htmlParserCtxtPtr) ctx)->_private;
+    FRAME  *top = innermost(rd);
+    MODE    outer;
+    FRAME   f = {0};
+
+    if (rd->dead == 0 && top != NULL && top->ended && rd->top != TOP_ELEMENT) {
+        close_top(rd);          /* a DOCTYPE has gone first since: beside it, not inside */
+        top = NULL;
+    }
+    touch(rd, TRUE);
+    if (rd->dead > 0 || (top == NULL && rd->top == TOP_ELEMENT_DEAD)) {
+        rd->dead++;
+        return;
+    }
+    if (top == NULL && rd->top == TOP_NONE)
+        rd->top = TOP_ELEMENT;
+    outer = top ? top->content : MODE_RENDER;
+    if (outer == MODE_DEAD) {
+        rd->dead++;
+        return;
+    }
+    f.kind = el_kind_qname(ctx, name);
+    switch (f.kind) {
+    case EL_SKIP_SCRIPT:
+        rd->hb.stats->scripts++;
+        break;
+    case EL_SKIP_ACTIVE:
+        rd->hb.stats->active++;
+        break;
+    case EL_VOID_ACTIVE:
+        if (outer == MODE_QUIET)
+            rd->hb.stats->active++;
+        else
+            f.shown = TRUE;     /* counted by open_shown; never hidden */
+        break;
+    case EL_SKIP_QUIET:
+        break;
+    default:
+        if (outer == MODE_QUIET)
+            break;
+        if (is_hidden(atts)) {
+            if (top == NULL && rd->top == TOP_ELEMENT)
+                rd->top = TOP_ELEMENT_DEAD;
+            rd->dead++;
+            return;
+        }
+        f.shown = TRUE;
+        break;
+    }
+    f.content = content_of(rd, f.kind, rd->frames->len, outer);
+    if (f.content == MODE_DEAD && !f.shown) {
+        if (top == NULL && rd->top == TOP_ELEMENT)
+            rd->top = TOP_ELEMENT_DEAD;
+        rd->dead++;             /* nothing to do at its end either */
+        return;
+    }
+    if (f.shown)
+        open_shown(&rd->hb, &f, atts);
+    g_array_append_val(rd->frames, f);
+}
+
+/* on_end - SAX: an element closes (implied ones included) */
+static void on_end(void *ctx, const xmlChar *name)
+{
+    RENDERING *rd = ((htmlParserCtxtPtr) ctx)->_private;
+    FRAME  *top = innermost(rd);
+
+    (void) name;
+    rd->hb.pre_cr = FALSE;
+    if (rd->dead > 0)
+        rd->dead--;
+    else if (top == NULL || top->ended)
+        return;
+    else if (rd->frames->len == 1 && rd->top == TOP_ELEMENT)
+        top->ended = TRUE;      /* closed at the end of the document */
+    else
+        close_top(rd);
+}
+
+/* on_text - SAX: text, and the content of script and style */
+static void on_text(void *ctx, const xmlChar *ch, int len)
+{
+    RENDERING *rd = ((htmlParserCtxtPtr) ctx)->_private;
+    gboolean pre_cr = rd->hb.pre_cr;
+
+    if (len <= 0 || at_document_level(rd))
+        return;
+    touch(rd, FALSE);
+    if (rd->dead > 0 || innermost(rd)->content != MODE_RENDER)
+        return;
+    rd->hb.pre_cr = pre_cr;     /* the text goes on: a CR and its LF may come apart */
+    hb_text(&rd->hb, (const char *) ch, (gsize) len);
+}
+
+/* on_node - a comment, processing instruction or DOCTYPE: never shown */
+static void on_node(RENDERING *rd)
+{
+    if (at_document_level(rd) && rd->top == TOP_NONE)
+        rd->top = TOP_OTHER;
+    touch(rd, FALSE);
+}
+
+/* on_comment, on_pi, on_doctype - SAX: nodes that are never shown */
+static void on_comment(void *ctx, const xmlChar *value)
+{
+    (void) value;
+    on_node(((htmlParserCtxtPtr) ctx)->_private);
+}
+
+static void on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    (void) target;
+    (void) data;
+    on_node(((htmlParserCtxtPtr) ctx)->_private);
+}
+
+static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *public_id, const xmlChar *system_id)
+{
+    RENDERING *rd = ((htmlParserCtxtPtr) ctx)->_private;
+
+    (void) name;
+    (void) public_id;
+    (void) system_id;
+    /* The first DOCTYPE, even a misplaced one, becomes the document's
+     * first node; it is never inside an element. */
+    if (!rd->doctype) {
+        rd->doctype = TRUE;
+        rd->top = TOP_OTHER;
     }
 }
 
@@ -544,24 +758,37 @@ static void walk(HB *hb, xmlNode *node, guint depth)
 void    render_html(const char *html, gsize len, const RENDER_HTML_OPTS *opts,
                     GString *out, RENDER_HTML_STATS *stats)
 {
-    HB      hb = {0};
+    RENDERING rd = {0};
+    htmlParserCtxtPtr ctxt;
     htmlDocPtr doc;
-    xmlNode *c;
 
-    if (len == 0 || len > G_MAXINT)
+    if (len == 0 || len > G_MAXINT || (ctxt = htmlNewParserCtxt()) == NULL)
         return;
-    doc = htmlReadMemory(html, (int) len, NULL, "UTF-8",
-                         HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING
-                         | HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
-    if (doc == NULL)
-        return;
-    hb.out = out;
-    hb.base = out->len;
-    hb.opts = opts;
-    hb.stats = stats;
-    for (c = doc->children; c; c = c->next)
-        walk(&hb, c, 0);
-    if (out->len > hb.base)
+    memset(ctxt->sax, 0, sizeof(*ctxt->sax));
+    ctxt->sax->startElement = on_start;
+    ctxt->sax->endElement = on_end;
+    ctxt->sax->characters = on_text;
+    ctxt->sax->cdataBlock = on_text;
+    ctxt->sax->comment = on_comment;
+    ctxt->sax->processingInstruction = on_pi;
+    ctxt->sax->internalSubset = on_doctype;
+    ctxt->_private = &rd;
+    rd.hb.out = out;
+    rd.hb.base = out->len;
+    rd.hb.opts = opts;
+    rd.hb.stats = stats;
+    rd.frames = g_array_new(FALSE, FALSE, sizeof(FRAME));
+    doc = htmlCtxtReadMemory(ctxt, html, (int) len, NULL, "UTF-8",
+                             HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING
+                             | HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
+    if (doc != NULL)            /* not built without a startDocument handler */
+        xmlFreeDoc(doc);
+    /* Elements the parser left open when it stopped end here, and the
+     * first top-level element. */
+    while (rd.frames->len > 0)
+        close_top(&rd);
+    g_array_free(rd.frames, TRUE);
+    htmlFreeParserCtxt(ctxt);
+    if (out->len > rd.hb.base)
         g_string_append_c(out, '\n');
-    xmlFreeDoc(doc);
 }

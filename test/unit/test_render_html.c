@@ -166,6 +166,71 @@ static void test_depth_limit(void **state)
     g_string_free(out, TRUE);
 }
 
+static void test_depth_cut_counted_once_per_element(void **state)
+{
+    RENDER_HTML_OPTS o = {"image", 2};
+    RENDER_HTML_STATS st = {0};
+    GString *out = g_string_new(NULL);
+    /* html (depth 0) and body (1) are followed; each div at depth 2 is
+     * one cut, whatever is inside it (a comment counts as content). */
+    const char *html = "<div><div><div>x</div><p>y</p></div></div><div><!-- c --></div><div></div>";
+
+    render_html(html, strlen(html), &o, out, &st);
+    assert_int_equal(st.depth_cut, 2);
+    assert_string_equal(out->str, "");
+    g_string_free(out, TRUE);
+}
+
+static void test_content_after_html_end(void **state)
+{
+    /* What follows </html> goes inside the document element, as in a
+     * browser: hidden with it when it is hidden. */
+    EXPECT("<b>a</b></body></html><div>b</div>", "a\nb\n");
+    EXPECT("<html hidden><b>a</b></body></html><div>b</div>", "");
+    EXPECT("  <p>a</p></body></html>  <!-- c -->  ", "a\n");
+}
+
+/* render_depth - HTML to text with a depth limit; *cut gets the cuts (transfer full) */
+static char *render_depth(const char *html, guint max_depth, guint *cut)
+{
+    RENDER_HTML_OPTS o = {"image", max_depth};
+    RENDER_HTML_STATS st = {0};
+    GString *out = g_string_new(NULL);
+
+    render_html(html, strlen(html), &o, out, &st);
+    *cut = st.depth_cut;
+    return g_string_free(out, FALSE);
+}
+
+static void test_content_after_html_end_depth(void **state)
+{
+    guint   cut;
+    char   *got;
+
+    /* libxml2's tree puts a second html element, for what follows
+     * </html>, inside the first: the div is at depth 2 there, at this
+     * limit, and its text is cut.  A DOCTYPE or comment as the
+     * document's first node puts it beside the first instead. */
+    got = render_depth("<b>a</b></body></html><div>b</div>", 2, &cut);
+    assert_string_equal(got, "");
+    assert_int_equal(cut, 2);
+    g_free(got);
+    got = render_depth("<!DOCTYPE html><b>a</b></body></html><div>b</div>", 2, &cut);
+    assert_string_equal(got, "b\n");
+    assert_int_equal(cut, 1);
+    g_free(got);
+    got = render_depth("<!-- c --><b>a</b></body></html><div>b</div>", 2, &cut);
+    assert_string_equal(got, "b\n");
+    assert_int_equal(cut, 1);
+    g_free(got);
+}
+
+static void test_pre_line_end_from_reference(void **state)
+{
+    /* A CR, then an LF written as a character reference: one line end. */
+    EXPECT("<pre>a\r&#10;b</pre>", "a\nb\n");
+}
+
 int     main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +251,10 @@ int     main(void)
         cmocka_unit_test(test_blockquote_quoted),
         cmocka_unit_test(test_malformed_recovers),
         cmocka_unit_test(test_depth_limit),
+        cmocka_unit_test(test_depth_cut_counted_once_per_element),
+        cmocka_unit_test(test_content_after_html_end),
+        cmocka_unit_test(test_content_after_html_end_depth),
+        cmocka_unit_test(test_pre_line_end_from_reference),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
