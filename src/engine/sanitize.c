@@ -11,6 +11,7 @@
  * A scanner failure at any point ends in tempfail: fail closed.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -32,6 +33,13 @@
 /* Most virus names listed in X-Mugai-Status. */
 #define SANITIZE_STATUS_MAX_VIRUSES 5
 
+/* The heap of a process that sanitizes: blocks up to this size come from
+ * the heap, larger ones are mapped and unmapped on their own. */
+#define ENGINE_HEAP_MMAP_BYTES (4 * 1024 * 1024)
+/* Free memory at the top of the heap kept for the next message instead
+ * of being returned to the kernel (and faulted in again). */
+#define ENGINE_HEAP_KEEP_BYTES (8 * 1024 * 1024)
+
 struct engine {
     const MUGAI_CONF *conf;
     AV_ENGINE *av;
@@ -44,6 +52,12 @@ static void engine_global_init(void)
     static gsize once;
 
     if (g_once_init_enter(&once)) {
+        /* glibc's own thresholds move with what was freed last; a message
+         * of a few hundred KB then has its buffers unmapped or trimmed
+         * after it and faulted in again for the next (docs/performance.md,
+         * "Engine only"). */
+        mallopt(M_MMAP_THRESHOLD, ENGINE_HEAP_MMAP_BYTES);
+        mallopt(M_TRIM_THRESHOLD, ENGINE_HEAP_KEEP_BYTES);
         g_mime_init();
         xmlInitParser();
         charset_keep_loaded();
