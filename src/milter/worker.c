@@ -227,6 +227,10 @@ void    worker_main(ENGINE *eng, const MUGAI_CONF *conf, int listen_fd)
     sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGCHLD, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* libclamav names its scratch directories from rand(); a worker must
+     * not draw the same names as its siblings, whatever state it was
+     * forked with. */
+    srand((unsigned) getpid() ^ (unsigned) g_get_real_time());
     {
         sigset_t none;
 
