@@ -34,11 +34,13 @@
 #define SANITIZE_STATUS_MAX_VIRUSES 5
 
 /* The heap of a process that sanitizes: blocks up to this size come from
- * the heap, larger ones are mapped and unmapped on their own. */
-#define ENGINE_HEAP_MMAP_BYTES (4 * 1024 * 1024)
+ * the heap, larger ones are mapped and unmapped on their own (glibc's
+ * largest moving threshold on 64-bit systems). */
+#define ENGINE_HEAP_MMAP_BYTES (32 * 1024 * 1024)
 /* Free memory at the top of the heap kept for the next message instead
- * of being returned to the kernel (and faulted in again). */
-#define ENGINE_HEAP_KEEP_BYTES (8 * 1024 * 1024)
+ * of being returned to the kernel (and faulted in again): twice the
+ * above, as glibc keeps once its threshold has moved there. */
+#define ENGINE_HEAP_KEEP_BYTES (64 * 1024 * 1024)
 
 struct engine {
     const MUGAI_CONF *conf;
