@@ -477,30 +477,42 @@ static MODE content_of(const RENDERING *rd, EL_KIND kind, guint depth, MODE oute
     }
 }
 
+/* el_breaks - the line breaks an element owes before and after itself:
+ * 1 for its own line, 2 for its own paragraph, 0 when it flows */
+static guint el_breaks(EL_KIND kind)
+{
+    switch (kind) {
+    case EL_BLOCK:
+    case EL_TABLE:
+    case EL_LI:
+    case EL_TR:
+        return 1;
+    case EL_PARA:
+    case EL_PRE:
+    case EL_QUOTE:
+        return 2;
+    default:
+        return 0;
+    }
+}
+
 /* open_shown - the steps of a rendered element before its content */
 static void open_shown(HB *hb, FRAME *f, const xmlChar **atts)
 {
+    if (el_breaks(f->kind) > 0)
+        hb_break(hb, el_breaks(f->kind));
     switch (f->kind) {
     case EL_VOID_ACTIVE:
         hb->stats->active++;
-        break;
-    case EL_BLOCK:
-    case EL_TABLE:
-        hb_break(hb, 1);
-        break;
-    case EL_PARA:
-        hb_break(hb, 2);
         break;
     case EL_LIST:
         hb_break(hb, hb->list == 0 ? 2 : 1);
         hb->list++;
         break;
     case EL_LI:
-        hb_break(hb, 1);
         hb->bullet = TRUE;
         break;
     case EL_TR:
-        hb_break(hb, 1);
         hb->rows++;
         if (hb->rows <= HB_MAX_ROWS)
             hb->row_text[hb->rows - 1] = FALSE;
@@ -518,11 +530,9 @@ static void open_shown(HB *hb, FRAME *f, const xmlChar **atts)
         hb_break(hb, 1);
         break;
     case EL_PRE:
-        hb_break(hb, 2);
         hb->pre++;
         break;
     case EL_QUOTE:
-        hb_break(hb, 2);
         hb->quote++;
         break;
     case EL_A:
@@ -532,7 +542,7 @@ static void open_shown(HB *hb, FRAME *f, const xmlChar **atts)
     case EL_IMG:
         show_image(hb, atts);
         break;
-    default:                    /* EL_INLINE; the skipped kinds never get here */
+    default:                    /* block, paragraph, table, inline: breaks only */
         break;
     }
 }
@@ -541,32 +551,21 @@ static void open_shown(HB *hb, FRAME *f, const xmlChar **atts)
 static void close_shown(HB *hb, const FRAME *f)
 {
     switch (f->kind) {
-    case EL_BLOCK:
-    case EL_TABLE:
-        hb_break(hb, 1);
-        break;
-    case EL_PARA:
-        hb_break(hb, 2);
-        break;
     case EL_LIST:
         hb->list--;
         hb_break(hb, hb->list == 0 ? 2 : 1);
         break;
     case EL_LI:
         hb->bullet = FALSE;
-        hb_break(hb, 1);
         break;
     case EL_TR:
         hb->rows--;
         hb->sep_owed = FALSE;
-        hb_break(hb, 1);
         break;
     case EL_PRE:
         hb->pre--;
-        hb_break(hb, 2);
         break;
     case EL_QUOTE:
-        hb_break(hb, 2);
         hb->quote--;
         break;
     case EL_A:
@@ -575,6 +574,8 @@ static void close_shown(HB *hb, const FRAME *f)
     default:
         break;
     }
+    if (el_breaks(f->kind) > 0)
+        hb_break(hb, el_breaks(f->kind));
 }
 
 /* touch - a node appears in the innermost element: beyond the depth
