@@ -1,10 +1,11 @@
 /* render_html - HTML documents to plain text through libxml2's HTML parser
  *
  * The document is parsed (never scanned with patterns) and rendered as
- * the parser reports it, without building a tree.  Text is written through a small line builder (HB) that owes
- * line breaks and spaces until the next visible character, so the output
- * never starts or ends with blank space and runs of whitespace collapse as a
- * browser would collapse them.  See docs/rendering.md for the rules.
+ * the parser reports it, without building a tree.  Text is written through
+ * a small line builder (HB) that owes line breaks and spaces until the next
+ * visible character, so the output never starts or ends with blank space
+ * and runs of whitespace collapse as a browser would collapse them.  See
+ * docs/rendering.md for the rules.
  */
 #include <string.h>
 
@@ -499,8 +500,10 @@ static guint el_breaks(EL_KIND kind)
 /* open_shown - the steps of a rendered element before its content */
 static void open_shown(HB *hb, FRAME *f, const xmlChar **atts)
 {
-    if (el_breaks(f->kind) > 0)
-        hb_break(hb, el_breaks(f->kind));
+    guint   breaks = el_breaks(f->kind);
+
+    if (breaks > 0)
+        hb_break(hb, breaks);
     switch (f->kind) {
     case EL_VOID_ACTIVE:
         hb->stats->active++;
@@ -550,6 +553,8 @@ static void open_shown(HB *hb, FRAME *f, const xmlChar **atts)
 /* close_shown - the steps of a rendered element after its content */
 static void close_shown(HB *hb, const FRAME *f)
 {
+    guint   breaks = el_breaks(f->kind);
+
     switch (f->kind) {
     case EL_LIST:
         hb->list--;
@@ -574,8 +579,8 @@ static void close_shown(HB *hb, const FRAME *f)
     default:
         break;
     }
-    if (el_breaks(f->kind) > 0)
-        hb_break(hb, el_breaks(f->kind));
+    if (breaks > 0)
+        hb_break(hb, breaks);
 }
 
 /* touch - a node appears in the innermost element: beyond the depth
@@ -585,7 +590,6 @@ static void touch(RENDERING *rd, gboolean element)
 {
     FRAME  *top = innermost(rd);
 
-    rd->hb.pre_cr = FALSE;
     if (rd->dead > 0 || top == NULL || (top->ended && !element))
         return;
     if (top->content == MODE_CUT) {
@@ -628,23 +632,24 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
     FRAME  *top = innermost(rd);
     MODE    outer;
     FRAME   f = {0};
+    gboolean hidden = FALSE;
 
+    rd->hb.pre_cr = FALSE;
     if (rd->dead == 0 && top != NULL && top->ended && rd->top != TOP_ELEMENT) {
         close_top(rd);          /* a DOCTYPE has gone first since: beside it, not inside */
         top = NULL;
     }
     touch(rd, TRUE);
-    if (rd->dead > 0 || (top == NULL && rd->top == TOP_ELEMENT_DEAD)) {
+    if (rd->dead > 0 || (top == NULL && rd->top == TOP_ELEMENT_DEAD))
+        outer = MODE_DEAD;
+    else
+        outer = top ? top->content : MODE_RENDER;
+    if (outer == MODE_DEAD) {
         rd->dead++;
         return;
     }
     if (top == NULL && rd->top == TOP_NONE)
         rd->top = TOP_ELEMENT;
-    outer = top ? top->content : MODE_RENDER;
-    if (outer == MODE_DEAD) {
-        rd->dead++;
-        return;
-    }
     f.kind = el_kind_qname(ctx, name);
     switch (f.kind) {
     case EL_SKIP_SCRIPT:
@@ -662,18 +667,11 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
     case EL_SKIP_QUIET:
         break;
     default:
-        if (outer == MODE_QUIET)
-            break;
-        if (is_hidden(atts)) {
-            if (top == NULL && rd->top == TOP_ELEMENT)
-                rd->top = TOP_ELEMENT_DEAD;
-            rd->dead++;
-            return;
-        }
-        f.shown = TRUE;
+        if (outer != MODE_QUIET && !(hidden = is_hidden(atts)))
+            f.shown = TRUE;
         break;
     }
-    f.content = content_of(rd, f.kind, rd->frames->len, outer);
+    f.content = hidden ? MODE_DEAD : content_of(rd, f.kind, rd->frames->len, outer);
     if (f.content == MODE_DEAD && !f.shown) {
         if (top == NULL && rd->top == TOP_ELEMENT)
             rd->top = TOP_ELEMENT_DEAD;
@@ -707,20 +705,19 @@ static void on_end(void *ctx, const xmlChar *name)
 static void on_text(void *ctx, const xmlChar *ch, int len)
 {
     RENDERING *rd = ((htmlParserCtxtPtr) ctx)->_private;
-    gboolean pre_cr = rd->hb.pre_cr;
 
     if (len <= 0 || at_document_level(rd))
         return;
     touch(rd, FALSE);
     if (rd->dead > 0 || innermost(rd)->content != MODE_RENDER)
         return;
-    rd->hb.pre_cr = pre_cr;     /* the text goes on: a CR and its LF may come apart */
     hb_text(&rd->hb, (const char *) ch, (gsize) len);
 }
 
 /* on_node - a comment, processing instruction or DOCTYPE: never shown */
 static void on_node(RENDERING *rd)
 {
+    rd->hb.pre_cr = FALSE;      /* text on the other side is another piece */
     if (at_document_level(rd) && rd->top == TOP_NONE)
         rd->top = TOP_OTHER;
     touch(rd, FALSE);
