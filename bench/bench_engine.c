@@ -25,6 +25,7 @@
 
 #include <gmime/gmime.h>
 
+#include "mugai/av.h"
 #include "mugai/conf.h"
 #include "mugai/sanitize.h"
 
@@ -274,11 +275,7 @@ static gboolean run_procs(ENGINE *eng, const GPtrArray *mix, guint procs, double
                 CPU_SET(c, &all);
             (void) sched_setaffinity(0, sizeof(all), &all);
             close(fds[p][0]);
-            /* libclamav names its scratch directories from rand(), and
-             * this process inherits the parent's state (the parent has
-             * scanned): without a seed of its own, its names are its
-             * siblings' names and their scans collide. */
-            srand((unsigned) getpid() ^ (unsigned) g_get_real_time());
+            av_after_fork();    /* the parent has scanned */
             run_mix(eng, mix, 0.2, NULL);       /* warm: first scans, caches */
             cpu_ms(&u0, &s0);
             run_mix(eng, mix, seconds, &n);

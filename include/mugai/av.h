@@ -46,6 +46,10 @@ void    av_engine_describe(const AV_ENGINE *av, GString *out);
  * engine was loaded? (always FALSE with clamd, which reloads itself) */
 gboolean av_engine_changed(AV_ENGINE *av);
 
+/* av_after_fork - in a process forked from one that may have scanned:
+ * give libclamav's scratch names a sequence of this process's own */
+void    av_after_fork(void);
+
 /* av_scan - scan the bytes of src (a file is read a page at a time); on
  * AV_INFECTED *virus gets the signature name, on AV_INCOMPLETE the limit,
  * on AV_ERROR the reason (transfer full in each case) */

@@ -7,6 +7,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "mugai/av.h"
 #include "mugai/msg.h"
 #include "mugai/qstore.h"
 #include "wire.h"
@@ -227,10 +228,7 @@ void    worker_main(ENGINE *eng, const MUGAI_CONF *conf, int listen_fd)
     sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGCHLD, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    /* libclamav names its scratch directories from rand(); a worker must
-     * not draw the same names as its siblings, whatever state it was
-     * forked with. */
-    srand((unsigned) getpid() ^ (unsigned) g_get_real_time());
+    av_after_fork();
     {
         sigset_t none;
 

@@ -1,6 +1,7 @@
 /* av - virus scanning: libclamav in the process, or a running clamd */
 #include <errno.h>
 #include <netdb.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -436,6 +437,15 @@ static off_t fd_pread(void *handle, void *buf, size_t count, off_t offset)
     gssize  n = bytesrc_read(src, (gsize) offset, buf, count);
 
     return n < 0 ? -1 : (off_t) n;
+}
+
+/* av_after_fork - libclamav 1.0 draws the names of its scratch
+ * directories and files from rand(), and seeds it from the clock only until
+ * it has made its first name; a process forked after that would draw its
+ * siblings' names, and their scans would collide.  A seed of its own. */
+void    av_after_fork(void)
+{
+    srand((unsigned) getpid() ^ (unsigned) g_get_real_time());
 }
 
 /* av_scan - scan the bytes of src */
