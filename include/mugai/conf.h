@@ -60,6 +60,7 @@ typedef struct conf {
     gint64  quar_retention_days;    /* purge default */
     char   *quar_release_relay; /* host:port that does not sanitize */
     char   *quar_admin_group;   /* NULL: only the mugai user may read */
+    gint64  quar_inline_max;    /* originals up to this size go into the index; 0: none */
     /* [milter] */
     char   *milter_socket;      /* unix:PATH or inet:PORT@HOST */
     char   *milter_user, *milter_group;     /* NULL: keep the invoking ids */

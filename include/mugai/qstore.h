@@ -1,13 +1,18 @@
-/* qstore - the quarantine: held originals on disk, their index in SQLite
+/* qstore - the quarantine: held originals and their index in SQLite
  *
  * Layout under [quarantine] directory:
- *   msg/ID.eml    the original exactly as received (headers as the MTA
- *                 passed them, CRLF line ends), written to a temporary
- *                 name, fsync()ed, renamed, directory fsync()ed;
  *   index.db      SQLite in WAL mode (or [quarantine] database): one row
- *                 per item in "items", every action in "history".
- * qstore_put() returns only after both are durable, so a caller that
- * answers the MTA afterwards never loses a message.
+ *                 per item in "items", every action in "history", and
+ *                 in "originals" each original of at most [quarantine]
+ *                 inline_max bytes, exactly as received (headers as the
+ *                 MTA passed them, CRLF line ends);
+ *   msg/ID.eml    each larger original, written to a temporary name,
+ *                 fsync()ed, renamed, directory fsync()ed.
+ * qstore_put() returns only after the original and its row are durable
+ * (the row's transaction commits with synchronous=FULL), so a caller
+ * that answers the MTA afterwards never loses a message.  An original
+ * kept in the index costs one synced commit; one in a file costs two
+ * fsync()s and a file creation more (docs/performance.md).
  *
  * A QSTORE is one SQLite connection: use it from one thread at a time.
  * Processes (milter workers, the CLI) each open their own.
@@ -21,6 +26,13 @@
 #include "mugai/conf.h"
 
 typedef struct qstore QSTORE;
+
+/* Default of [quarantine] inline_max: below about 200 KB an original
+ * costs less CPU in the index than in a file of its own on ext4. */
+#define QSTORE_INLINE_DEFAULT "128K"
+/* Largest [quarantine] inline_max allowed: an original put into the
+ * index is read into memory first, and so is one read back from it. */
+#define QSTORE_INLINE_CEILING (4 * 1024 * 1024)
 
 /* The SMTP envelope of a held message (all borrowed; any may be NULL). */
 typedef struct {
@@ -97,7 +109,7 @@ gboolean qstore_id_valid(const char *id);
 gboolean qstore_put(QSTORE *qs, const char *id, const BYTESRC *data,
                     const QENVELOPE *env, const QMETA *meta, const char *actor, GError **err);
 
-/* qstore_msg_dir - the directory holding the originals (borrowed) */
+/* qstore_msg_dir - the directory holding the originals kept in files (borrowed) */
 const char *qstore_msg_dir(const QSTORE *qs);
 
 /* qstore_get - one item (transfer full) */
@@ -112,8 +124,9 @@ GBytes *qstore_read(QSTORE *qs, const QITEM *item, GError **err);
 /* qstore_set_status - "released", "deleted" or "held" */
 gboolean qstore_set_status(QSTORE *qs, const char *id, const char *status, GError **err);
 
-/* qstore_remove_file - unlink the original of id (missing is not an error) */
-gboolean qstore_remove_file(QSTORE *qs, const char *id, GError **err);
+/* qstore_remove_original - remove the original of id from the index and
+ * its file (missing is not an error) */
+gboolean qstore_remove_original(QSTORE *qs, const char *id, GError **err);
 
 /* qstore_audit - record an action in history and in syslog */
 gboolean qstore_audit(QSTORE *qs, const char *id, const char *actor, const char *action,

@@ -623,12 +623,12 @@ done:
     return rc;
 }
 
-/* delete_one - remove the file, mark deleted, record it */
+/* delete_one - remove the original, mark deleted, record it */
 static int delete_one(QSTORE *qs, const char *id, const char *who, const char *action)
 {
     GError *err = NULL;
 
-    if (!qstore_remove_file(qs, id, &err) || !qstore_set_status(qs, id, "deleted", &err)) {
+    if (!qstore_remove_original(qs, id, &err) || !qstore_set_status(qs, id, "deleted", &err)) {
         qstore_audit(qs, id, who, action, "failed", err->message, NULL);
         return fail(err);
     }
@@ -744,7 +744,8 @@ static int cmd_history(QSTORE *qs, int argc, char **argv)
     return EX_OK;
 }
 
-/* cmd_check - index against files: damaged or missing originals, files
+/* cmd_check - every original (in the index or a file) against its
+ * digest: damaged or missing; then the files against the index: files
  * without an index row (a crash between file and row), unfinished writes */
 static int cmd_check(QSTORE *qs)
 {

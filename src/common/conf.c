@@ -10,12 +10,13 @@
 
 #include "mugai/conf.h"
 #include "mugai/ftype.h"
+#include "mugai/qstore.h"
 #include "mugai/rules.h"
 
 G_DEFINE_QUARK(mugai-conf-error-quark, conf_error)
 
 /* PT_INT0 allows 0; PT_ENUM stores the index of the value in names. */
-typedef enum { PT_STRING, PT_SIZE, PT_INT, PT_INT0, PT_ENUM, PT_LANG, PT_LIST, PT_OPTSTRING } PARAM_TYPE;
+typedef enum { PT_STRING, PT_SIZE, PT_SIZE0, PT_INT, PT_INT0, PT_ENUM, PT_LANG, PT_LIST, PT_OPTSTRING } PARAM_TYPE;
 
 typedef struct {
     const char *group;
@@ -54,6 +55,7 @@ static const PARAM conf_params[] = {
     {"quarantine", "retention_days", PT_INT, "30", OFF(quar_retention_days), NULL},
     {"quarantine", "release_relay", PT_STRING, "127.0.0.1:10026", OFF(quar_release_relay), NULL},
     {"quarantine", "admin_group", PT_OPTSTRING, "", OFF(quar_admin_group), NULL},
+    {"quarantine", "inline_max", PT_SIZE0, QSTORE_INLINE_DEFAULT, OFF(quar_inline_max), NULL},
     {"milter", "socket", PT_STRING, "unix:/run/mugai/milter.sock", OFF(milter_socket), NULL},
     {"milter", "user", PT_OPTSTRING, "mugai", OFF(milter_user), NULL},
     {"milter", "group", PT_OPTSTRING, "mugai", OFF(milter_group), NULL},
@@ -109,6 +111,7 @@ static gboolean param_set(MUGAI_CONF *conf, const PARAM *p, const char *value, G
     char   *base = (char *) conf;
     gint64  n;
     gsize   i;
+    gboolean sized, may_be_0;
 
     switch (p->type) {
     case PT_STRING:
@@ -128,13 +131,16 @@ static gboolean param_set(MUGAI_CONF *conf, const PARAM *p, const char *value, G
             (p->type == PT_OPTSTRING && *value == '\0') ? NULL : g_strdup(value);
         return TRUE;
     case PT_SIZE:
+    case PT_SIZE0:
     case PT_INT:
     case PT_INT0:
-        if (!conf_parse_size(value, &n) || (p->type != PT_SIZE && !g_ascii_isdigit(value[strlen(value) - 1]))
-            || n < (p->type == PT_INT0 ? 0 : 1)) {
+        sized = p->type == PT_SIZE || p->type == PT_SIZE0;
+        may_be_0 = p->type == PT_INT0 || p->type == PT_SIZE0;
+        if (!conf_parse_size(value, &n) || (!sized && !g_ascii_isdigit(value[strlen(value) - 1]))
+            || n < (may_be_0 ? 0 : 1)) {
             g_set_error(err, CONF_ERROR, 1, "[%s] %s: \"%s\" is not a %s %s",
-                        p->group, p->key, value, p->type == PT_INT0 ? "non-negative" : "positive",
-                        p->type == PT_SIZE ? "size (e.g. 64K, 50M)" : "number");
+                        p->group, p->key, value, may_be_0 ? "non-negative" : "positive",
+                        sized ? "size (e.g. 64K, 50M)" : "number");
             return FALSE;
         }
         *(gint64 *) (base + p->offset) = n;
@@ -253,6 +259,11 @@ MUGAI_CONF   *conf_load(const char *path, GError **err)
         g_set_error(err, CONF_ERROR, 1, "%s: [engine] type_cache: at most %d", path, FTYPE_CACHE_MAX_SLOTS);
         goto fail;
     }
+    if (conf->quar_inline_max > QSTORE_INLINE_CEILING) {
+        g_set_error(err, CONF_ERROR, 1, "%s: [quarantine] inline_max: at most %dK", path,
+                    QSTORE_INLINE_CEILING / 1024);
+        goto fail;
+    }
     /* A file's own rules replace the built-in list as a whole. */
     if (rules->len > 0) {
         if (!rules_check(rules, &lerr)) {
@@ -311,6 +322,7 @@ void    conf_dump(const MUGAI_CONF *conf, GString *out)
         g_string_append_printf(out, "[%s] %s = ", p->group, p->key);
         switch (p->type) {
         case PT_SIZE:
+        case PT_SIZE0:
         case PT_INT:
         case PT_INT0:
             g_string_append_printf(out, "%" G_GINT64_FORMAT, *(const gint64 *) (base + p->offset));

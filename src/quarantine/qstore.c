@@ -1,4 +1,5 @@
-/* qstore - the quarantine: held originals on disk, their index in SQLite */
+/* qstore - the quarantine: held originals and their index in SQLite, or
+ * on disk beside it when they are large */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -25,6 +26,7 @@ G_DEFINE_QUARK(mugai-qstore-error-quark, qstore_error)
 enum {
     QSTORE_ST_ITEM,             /* a new item */
     QSTORE_ST_HISTORY,          /* an audit row */
+    QSTORE_ST_ORIGINAL,         /* an original kept in the index */
     QSTORE_ST_COUNT
 };
 static const char *const qstore_sql[QSTORE_ST_COUNT] = {
@@ -32,6 +34,7 @@ static const char *const qstore_sql[QSTORE_ST_COUNT] = {
     " hdr_from, subject, message_id, size, sha256, reasons, viruses, report, preview)"
     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "INSERT INTO history(id, at, actor, action, result, detail) VALUES(?,?,?,?,?,?)",
+    "INSERT INTO originals(id, data) VALUES(?,?)",
 };
 
 struct qstore {
@@ -40,6 +43,7 @@ struct qstore {
     char   *dir;                /* [quarantine] directory */
     char   *msgdir;             /* dir/msg */
     gid_t   gid;                /* admin group, or (gid_t) -1 */
+    gsize   inline_max;         /* [quarantine] inline_max */
 };
 
 static const char qstore_schema[] =
@@ -52,7 +56,8 @@ static const char qstore_schema[] =
     "CREATE TABLE IF NOT EXISTS history("
     " seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, at INTEGER NOT NULL,"
     " actor TEXT NOT NULL, action TEXT NOT NULL, result TEXT NOT NULL, detail TEXT);"
-    "CREATE INDEX IF NOT EXISTS history_id ON history(id);";
+    "CREATE INDEX IF NOT EXISTS history_id ON history(id);"
+    "CREATE TABLE IF NOT EXISTS originals(id TEXT PRIMARY KEY, data BLOB NOT NULL);";
 
 /* io_error - set *err from errno, telling permission problems apart */
 static gboolean io_error(GError **err, int e, const char *what, const char *path)
@@ -95,6 +100,7 @@ QSTORE *qstore_open(const MUGAI_CONF *conf, gboolean create, GError **err)
     char   *emsg = NULL;
 
     qs->gid = (gid_t) -1;
+    qs->inline_max = (gsize) conf->quar_inline_max;
     if (shared) {
         struct group *gr = getgrnam(conf->quar_admin_group);
 
@@ -133,7 +139,7 @@ QSTORE *qstore_open(const MUGAI_CONF *conf, gboolean create, GError **err)
     }
     sqlite3_busy_timeout(qs->db, QSTORE_BUSY_TIMEOUT_MS);
     if (sqlite3_exec(qs->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", NULL, NULL, &emsg) != SQLITE_OK
-        || (create && sqlite3_exec(qs->db, qstore_schema, NULL, NULL, &emsg) != SQLITE_OK)) {
+        || sqlite3_exec(qs->db, qstore_schema, NULL, NULL, &emsg) != SQLITE_OK) {
         g_set_error(err, QSTORE_ERROR, strstr(emsg ? emsg : "", "readonly") ? QSTORE_ERR_ACCESS : QSTORE_ERR_IO,
                     "quarantine index %s: %s", dbpath, emsg ? emsg : "error");
         sqlite3_free(emsg);
@@ -318,7 +324,24 @@ static gboolean run_kept(QSTORE *qs, sqlite3_stmt *st, const char *what, GError 
     return ok;
 }
 
-/* qstore_put - file first, then the index row and its history entry in one transaction */
+/* put_original - an original small enough for the index, as one more
+ * row of the hold's transaction */
+static gboolean put_original(QSTORE *qs, const char *id, const guchar *bytes, gsize len, GError **err)
+{
+    sqlite3_stmt *st = kept(qs, QSTORE_ST_ORIGINAL, "cannot record original", err);
+
+    if (st == NULL)
+        return FALSE;
+    bind_text(st, 1, id);
+    /* Never a NULL pointer: SQLite would store NULL for an empty original. */
+    sqlite3_bind_blob64(st, 2, bytes ? bytes : (const guchar *) "", len, SQLITE_STATIC);
+    return run_kept(qs, st, "cannot record original", err);
+}
+
+/* qstore_put - an original up to inline_max goes into the index with its
+ * row; a larger one is written durably to a file first.  Either way the
+ * row and its history entry are one transaction, committed (synced)
+ * before this returns. */
 gboolean qstore_put(QSTORE *qs, const char *id, const BYTESRC *data,
                     const QENVELOPE *env, const QMETA *meta, const char *actor, GError **err)
 {
@@ -326,15 +349,25 @@ gboolean qstore_put(QSTORE *qs, const char *id, const BYTESRC *data,
     g_autofree char *rcpts = NULL;
     g_autofree char *digest = NULL;
     g_autofree char *preview = NULL;
+    g_autoptr(GByteArray) copy = NULL;
+    const guchar *bytes = NULL;
     sqlite3_stmt *st = NULL;
 
     if (!qstore_id_valid(id)) {
         g_set_error(err, QSTORE_ERROR, QSTORE_ERR_IO, "bad quarantine id \"%s\"", id);
         return FALSE;
     }
-    path = msg_path(qs, id);
-    if (!write_durably(qs, path, data, &digest, err))
-        return FALSE;
+    if (data->len <= qs->inline_max) {
+        gsize   got = 0;
+
+        if ((bytes = bytesrc_head(data, data->len, &copy, &got)) == NULL || got != data->len)
+            return io_error(err, errno ? errno : EIO, "cannot read", "the message");
+        digest = sha256_hex_of(bytes, got);
+    } else {
+        path = msg_path(qs, id);
+        if (!write_durably(qs, path, data, &digest, err))
+            return FALSE;
+    }
     rcpts = env->recipients ? g_strjoinv("\n", (char **) env->recipients) : NULL;
     if (meta->preview)
         preview = g_utf8_make_valid(meta->preview, MIN(strlen(meta->preview), QSTORE_PREVIEW_BYTES));
@@ -361,6 +394,8 @@ gboolean qstore_put(QSTORE *qs, const char *id, const BYTESRC *data,
     bind_text(st, 17, preview);
     if (!run_kept(qs, st, "cannot record item", err))
         goto rollback_quiet;
+    if (path == NULL && !put_original(qs, id, bytes, data->len, err))
+        goto rollback_quiet;
     if (!qstore_audit(qs, id, actor, "hold", "ok", meta->reasons, err))
         goto rollback_quiet;
     if (sqlite3_exec(qs->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
@@ -371,11 +406,13 @@ rollback:
     db_error(qs, err, "cannot record item");
 rollback_quiet:
     sqlite3_exec(qs->db, "ROLLBACK", NULL, NULL, NULL);
-    unlink(path);
+    if (path)
+        unlink(path);
     return FALSE;
 fail:
     db_error(qs, err, "cannot begin");
-    unlink(path);
+    if (path)
+        unlink(path);
     return FALSE;
 }
 
@@ -481,27 +518,60 @@ GPtrArray *qstore_list(QSTORE *qs, const QFILTER *f, GError **err)
     return out;
 }
 
-/* qstore_read - the held original, checked against its digest */
+/* read_inline - id's original from the index into *data (transfer full),
+ * left NULL when it is not there (an original written to a file); FALSE
+ * (err set) when the index cannot be read */
+static gboolean read_inline(QSTORE *qs, const char *id, char **data, gsize *len, GError **err)
+{
+    sqlite3_stmt *st = NULL;
+    int     rc;
+
+    *data = NULL;
+    if (sqlite3_prepare_v2(qs->db, "SELECT data FROM originals WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+        return db_error(qs, err, "cannot read original");
+    bind_text(st, 1, id);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const void *p = sqlite3_column_blob(st, 0);
+
+        *len = (gsize) sqlite3_column_bytes(st, 0);
+        *data = g_malloc(*len + 1);
+        if (*len)
+            memcpy(*data, p, *len);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_error(qs, err, "cannot read original");
+    return TRUE;
+}
+
+/* qstore_read - the held original, from the index or its file, checked
+ * against its digest */
 GBytes *qstore_read(QSTORE *qs, const QITEM *item, GError **err)
 {
-    g_autofree char *path = msg_path(qs, item->id);
+    g_autofree char *path = NULL;
     g_autofree char *digest = NULL;
     GError *lerr = NULL;
     char   *data;
-    gsize   len;
+    gsize   len = 0;
 
-    if (!g_file_get_contents(path, &data, &len, &lerr)) {
-        g_set_error(err, QSTORE_ERROR,
-                    g_error_matches(lerr, G_FILE_ERROR, G_FILE_ERROR_ACCES) ? QSTORE_ERR_ACCESS
-                    : QSTORE_ERR_CORRUPT, "original of %s unreadable: %s", item->id, lerr->message);
-        g_error_free(lerr);
+    if (!read_inline(qs, item->id, &data, &len, err))
         return NULL;
+    if (data == NULL) {
+        path = msg_path(qs, item->id);
+        if (!g_file_get_contents(path, &data, &len, &lerr)) {
+            g_set_error(err, QSTORE_ERROR,
+                        g_error_matches(lerr, G_FILE_ERROR, G_FILE_ERROR_ACCES) ? QSTORE_ERR_ACCESS
+                        : QSTORE_ERR_CORRUPT, "original of %s unreadable: %s", item->id, lerr->message);
+            g_error_free(lerr);
+            return NULL;
+        }
     }
     digest = sha256_hex_of(data, len);
     if (item->sha256 == NULL || strcmp(digest, item->sha256) != 0) {
         g_set_error(err, QSTORE_ERROR, QSTORE_ERR_CORRUPT,
                     "original of %s is damaged: %s has SHA-256 %s, the index recorded %s",
-                    item->id, path, digest, item->sha256 ? item->sha256 : "none");
+                    item->id, path ? path : "its copy in the index", digest,
+                    item->sha256 ? item->sha256 : "none");
         g_free(data);
         return NULL;
     }
@@ -529,14 +599,25 @@ gboolean qstore_set_status(QSTORE *qs, const char *id, const char *status, GErro
     return TRUE;
 }
 
-/* qstore_remove_file - unlink the original */
-gboolean qstore_remove_file(QSTORE *qs, const char *id, GError **err)
+/* qstore_remove_original - the original of id out of the index and off
+ * the disk, wherever it is */
+gboolean qstore_remove_original(QSTORE *qs, const char *id, GError **err)
 {
     g_autofree char *path = msg_path(qs, id);
+    sqlite3_stmt *st = NULL;
+    int     rc;
 
-    if (unlink(path) != 0 && errno != ENOENT)
+    if (sqlite3_prepare_v2(qs->db, "DELETE FROM originals WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+        return db_error(qs, err, "cannot remove original");
+    bind_text(st, 1, id);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_error(qs, err, "cannot remove original");
+    if (unlink(path) == 0)
+        (void) sync_msgdir(qs);
+    else if (errno != ENOENT)
         return io_error(err, errno, "cannot remove", path);
-    (void) sync_msgdir(qs);
     return TRUE;
 }
 

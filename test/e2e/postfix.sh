@@ -32,6 +32,10 @@ check "notice names quarantine ID $id" grep -q "$id" <(decoded "$f")
 check "no attachment part reaches the sink" not grep -qi '^Content-Disposition: attachment' "$f"
 check "list prints a table" grep -q "^$id .* held " <(mq list)
 check "show prints the attachment table" grep -q 'Attachments:' <(mq show "$id")
+# Under [quarantine] inline_max (128K by default) the original is a row of the index.
+check "a small original is kept in the index" \
+    test "$(sqlite3 "$E2E/quarantine/index.db" "SELECT count(*) FROM originals WHERE id = '$id'")" = 1
+check "and not in a file" test ! -e "$E2E/quarantine/msg/$id.eml"
 
 # 3. Release: the original arrives at the sink with a byte-identical body.
 n0=$(sink_count)
@@ -122,7 +126,8 @@ check "that release is recorded as rescanned clean" grep -q ' release .*ok.*resc
 
 # 6. Delete and purge leave audit records.
 check "delete succeeds" mq delete "$vid"
-check "deleted original file is gone" test ! -e "$E2E/quarantine/msg/$vid.eml"
+check "deleted original is gone from the index" \
+    test "$(sqlite3 "$E2E/quarantine/index.db" "SELECT count(*) FROM originals WHERE id = '$vid'")" = 0
 check "delete is in the history" grep -q ' delete .*ok' <(mq history "$vid")
 send fixtures/msg/true-type.eml; wait_sink $(( $(sink_count) + 1 )) >/dev/null
 pid1=$(held_ids | head -1)
@@ -130,22 +135,40 @@ check "purge --older-than 0s" mq purge --older-than 0s
 check "purged item is deleted" grep -q '"status" : "deleted"' <(mq show "$pid1" --json)
 check "purge is in the history" grep -q ' purge .*ok' <(mq history "$pid1")
 
-# 7. A damaged store is reported, not crashed on.
+# 7. A damaged store is reported, not crashed on: an original kept in the
+# index, and one over inline_max (an attachment of 192 KB) kept in a file.
 send fixtures/msg/attachment-names.eml; wait_sink $(( $(sink_count) + 1 )) >/dev/null
 cid=$(held_ids | head -1)
-echo "tampered" >> "$E2E/quarantine/msg/$cid.eml"
+sqlite3 "$E2E/quarantine/index.db" "UPDATE originals SET data = data || CAST('tampered' AS BLOB) WHERE id = '$cid'"
 mq export "$cid" >/dev/null 2>"$E2E/err"
-check "export of a damaged original exits 65" test $? -eq 65
+check "export of a damaged original in the index exits 65" test $? -eq 65
 check "damage is named" grep -q 'damaged' "$E2E/err"
-rm -f "$E2E/quarantine/msg/$cid.eml"
+sqlite3 "$E2E/quarantine/index.db" "DELETE FROM originals WHERE id = '$cid'"
 mq release "$cid" >/dev/null 2>&1
 check "release of a missing original exits 65" test $? -eq 65
+large="$E2E/large-attachment.eml"
+{ sed '/^--b--$/,$d; s/<names-1@example.com>/<large-1@example.com>/' fixtures/msg/attachment-names.eml
+  printf -- '--b\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename="large.bin"\n'
+  printf 'Content-Transfer-Encoding: base64\n\n'
+  head -c 196608 /dev/urandom | base64 -w 76
+  printf -- '--b--\n'; } > "$large"
+send "$large"; wait_sink $(( $(sink_count) + 1 )) >/dev/null
+fid=$(held_ids | head -1)
+check "an original over inline_max is a file" test -s "$E2E/quarantine/msg/$fid.eml"
+check "and not in the index" \
+    test "$(sqlite3 "$E2E/quarantine/index.db" "SELECT count(*) FROM originals WHERE id = '$fid'")" = 0
+check "export of it gives the original" grep -q 'large-1@example.com' <(mq export "$fid")
+echo "tampered" >> "$E2E/quarantine/msg/$fid.eml"
+mq export "$fid" >/dev/null 2>"$E2E/err"
+check "export of a damaged original file exits 65" test $? -eq 65
+check "the damaged file is named" grep -q "damaged: .*$fid.eml has SHA-256" "$E2E/err"
 mq show 20000101-000000-00000000 >/dev/null 2>&1
 check "unknown ID exits 66" test $? -eq 66
 echo "orphan" > "$E2E/quarantine/msg/20000101-000000-0000abcd.eml"
 mq check > "$E2E/check.out" 2>&1
 check "check exits 65 on problems" test $? -eq 65
 check "check names the missing original" grep -q "^$cid .*DAMAGED" "$E2E/check.out"
+check "check names the damaged file" grep -q "^$fid .*DAMAGED" "$E2E/check.out"
 check "check names the orphan file" grep -q "^20000101-000000-0000abcd .*ORPHAN" "$E2E/check.out"
 rm -f "$E2E/quarantine/msg/20000101-000000-0000abcd.eml"
 

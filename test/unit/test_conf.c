@@ -84,6 +84,35 @@ static void test_bad_values_named(void **state)
     g_clear_error(&err);
 }
 
+/* [quarantine] inline_max: a size, 128K by default, 0 allowed (every
+ * original in a file), at most QSTORE_INLINE_CEILING (4M) */
+static void test_inline_max(void **state)
+{
+    GError *err = NULL;
+    MUGAI_CONF *c = conf_new_defaults();
+
+    assert_int_equal(c->quar_inline_max, 128 * 1024);
+    conf_free(c);
+    c = load_text("[quarantine]\ninline_max = 0\n", &err);
+    assert_non_null(c);
+    assert_int_equal(c->quar_inline_max, 0);
+    conf_free(c);
+    c = load_text("[quarantine]\ninline_max = 4M\n", &err);
+    assert_non_null(c);
+    assert_int_equal(c->quar_inline_max, 4 * 1024 * 1024);
+    conf_free(c);
+    assert_null(load_text("[quarantine]\ninline_max = 4097K\n", &err));
+    assert_non_null(strstr(err->message, "inline_max: at most 4096K"));
+    g_clear_error(&err);
+    assert_null(load_text("[quarantine]\ninline_max = -1\n", &err));
+    assert_non_null(strstr(err->message, "inline_max"));
+    g_clear_error(&err);
+    /* The other sizes stay positive. */
+    assert_null(load_text("[milter]\nspool_memory = 0\n", &err));
+    assert_non_null(strstr(err->message, "positive size"));
+    g_clear_error(&err);
+}
+
 int     main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -91,6 +120,7 @@ int     main(void)
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_unknown_key_named),
         cmocka_unit_test(test_bad_values_named),
+        cmocka_unit_test(test_inline_max),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /* test_qstore - the quarantine store: an original is never replaced, a
- * failed hold leaves the store ready for the next one, and a hold is not
- * acknowledged before its directory is synced */
+ * failed hold leaves the store ready for the next one, a hold is not
+ * acknowledged before its directory is synced, and an original up to
+ * [quarantine] inline_max lives in the index, read back checked */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,11 +9,13 @@
 #include <string.h>
 
 #include <grp.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "mugai/bytesrc.h"
 #include "mugai/conf.h"
@@ -24,7 +27,12 @@ typedef struct {
     QSTORE *qs;
 } FIX;
 
-static int setup(void **state)
+/* Size up to which the inline tests' store keeps originals in the index. */
+#define TEST_INLINE_MAX 64
+
+/* open_store - a new store under a temporary directory, keeping
+ * originals of up to inline_max bytes in the index */
+static int open_store(void **state, gint64 inline_max)
 {
     FIX    *f = g_new0(FIX, 1);
     GError *err = NULL;
@@ -34,11 +42,24 @@ static int setup(void **state)
     f->conf = conf_new_defaults();
     g_free(f->conf->quar_directory);
     f->conf->quar_directory = g_build_filename(f->dir, "q", NULL);
+    f->conf->quar_inline_max = inline_max;
     f->qs = qstore_open(f->conf, TRUE, &err);
     assert_null(err);
     assert_non_null(f->qs);
     *state = f;
     return 0;
+}
+
+/* setup - every original in a file of its own */
+static int setup(void **state)
+{
+    return open_store(state, 0);
+}
+
+/* setup_inline - originals up to TEST_INLINE_MAX in the index */
+static int setup_inline(void **state)
+{
+    return open_store(state, TEST_INLINE_MAX);
 }
 
 static int teardown(void **state)
@@ -181,12 +202,159 @@ static void test_unsyncable_dir_fails(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* item - the index row of id (transfer full); fails the test when missing */
+static QITEM *item(FIX *f, const char *id)
+{
+    GError *err = NULL;
+    QITEM  *it = qstore_get(f->qs, id, &err);
+
+    assert_null(err);
+    assert_non_null(it);
+    return it;
+}
+
+/* read_back - qstore_read of id: the bytes as a string (transfer full), or
+ * NULL with *err set */
+static char *read_back(FIX *f, const char *id, GError **err)
+{
+    QITEM  *it = item(f, id);
+    GBytes *b = qstore_read(f->qs, it, err);
+    char   *text = NULL;
+
+    if (b) {
+        gsize   len;
+        const char *p = g_bytes_get_data(b, &len);
+
+        text = g_strndup(p, len);
+        g_bytes_unref(b);
+    }
+    qitem_free(it);
+    return text;
+}
+
+/* index_exec - run sql on the store's index through a connection of its own */
+static void index_exec(FIX *f, const char *sql)
+{
+    g_autofree char *path = g_build_filename(f->conf->quar_directory, "index.db", NULL);
+    sqlite3 *db = NULL;
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* Up to inline_max bytes the original is in the index, not in a file,
+ * and reads back the same; one byte more and it is a file.  An empty
+ * original is an empty blob, not a missing one. */
+static void test_inline_up_to_the_limit(void **state)
+{
+    FIX    *f = *state;
+    GError *err = NULL;
+    g_autofree char *at = g_strnfill(TEST_INLINE_MAX, 'a');
+    g_autofree char *over = g_strnfill(TEST_INLINE_MAX + 1, 'b');
+    g_autofree char *at_file = NULL, *over_file = NULL, *at_back = NULL, *over_back = NULL;
+    g_autofree char *empty_back = NULL;
+
+    assert_true(put(f, "20261201-100000-00000001", at, &err));
+    assert_true(put(f, "20261201-100000-00000002", over, &err));
+    assert_true(put(f, "20261201-100000-00000003", "", &err));
+    assert_null(err);
+    at_file = original(f, "20261201-100000-00000001");
+    over_file = original(f, "20261201-100000-00000002");
+    assert_null(at_file);
+    assert_non_null(over_file);
+    assert_string_equal(over_file, over);
+    at_back = read_back(f, "20261201-100000-00000001", &err);
+    over_back = read_back(f, "20261201-100000-00000002", &err);
+    empty_back = read_back(f, "20261201-100000-00000003", &err);
+    assert_null(err);
+    assert_string_equal(at_back, at);
+    assert_string_equal(over_back, over);
+    assert_string_equal(empty_back, "");
+}
+
+/* An original coming from a file (the front's spool) is kept the same
+ * way as one in memory. */
+static void test_inline_from_a_file(void **state)
+{
+    FIX    *f = *state;
+    GError *err = NULL;
+    const char *rcpts[] = {"staff@city.example.lg.jp", NULL};
+    QENVELOPE env = {"QID2", "127.0.0.1", "localhost", "helo", "sender@example.com", rcpts};
+    QMETA   meta = {NULL, NULL, NULL, "attachment", NULL, "{}", "text"};
+    g_autofree char *spool = g_build_filename(f->dir, "spool", NULL);
+    g_autofree char *back = NULL;
+    const char text[] = "Subject: spooled\r\n\r\nbody\r\n";
+    BYTESRC src;
+    int     fd;
+
+    assert_true(g_file_set_contents(spool, text, -1, NULL));
+    fd = open(spool, O_RDONLY | O_CLOEXEC);
+    assert_true(fd >= 0);
+    src = bytesrc_file(fd, strlen(text));
+    assert_true(qstore_put(f->qs, "20261201-100001-00000001", &src, &env, &meta, "test", &err));
+    close(fd);
+    assert_null(err);
+    back = read_back(f, "20261201-100001-00000001", &err);
+    assert_non_null(back);
+    assert_string_equal(back, text);
+}
+
+/* A second hold under a used id fails and leaves the first as it was;
+ * the next hold goes through. */
+static void test_inline_same_id_keeps_first(void **state)
+{
+    FIX    *f = *state;
+    GError *err = NULL;
+    g_autofree char *kept = NULL, *next = NULL;
+
+    assert_true(put(f, "20261201-100002-0000abcd", "first original\n", &err));
+    assert_false(put(f, "20261201-100002-0000abcd", "second original\n", &err));
+    assert_non_null(err);
+    g_clear_error(&err);
+    kept = read_back(f, "20261201-100002-0000abcd", &err);
+    assert_string_equal(kept, "first original\n");
+    assert_true(put(f, "20261201-100002-0000abce", "next\n", &err));
+    next = read_back(f, "20261201-100002-0000abce", &err);
+    assert_string_equal(next, "next\n");
+}
+
+/* A changed original in the index is reported as damaged, not returned;
+ * a removed one is gone for good and reads as damaged too. */
+static void test_inline_damage_and_removal(void **state)
+{
+    FIX    *f = *state;
+    GError *err = NULL;
+    g_autofree char *back = NULL, *gone = NULL;
+
+    assert_true(put(f, "20261201-100003-00000001", "intact\n", &err));
+    assert_true(put(f, "20261201-100003-00000002", "to remove\n", &err));
+    index_exec(f, "UPDATE originals SET data = CAST('tampered' AS BLOB) WHERE id = '20261201-100003-00000001'");
+    back = read_back(f, "20261201-100003-00000001", &err);
+    assert_null(back);
+    assert_non_null(err);
+    assert_int_equal(err->code, QSTORE_ERR_CORRUPT);
+    assert_non_null(strstr(err->message, "damaged"));
+    g_clear_error(&err);
+    assert_true(qstore_remove_original(f->qs, "20261201-100003-00000002", &err));
+    assert_null(err);
+    gone = read_back(f, "20261201-100003-00000002", &err);
+    assert_null(gone);
+    assert_non_null(err);
+    assert_int_equal(err->code, QSTORE_ERR_CORRUPT);
+    g_clear_error(&err);
+}
+
 int     main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_same_id_keeps_first, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_row_then_next, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unsyncable_dir_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_inline_up_to_the_limit, setup_inline, teardown),
+        cmocka_unit_test_setup_teardown(test_inline_from_a_file, setup_inline, teardown),
+        cmocka_unit_test_setup_teardown(test_inline_same_id_keeps_first, setup_inline, teardown),
+        cmocka_unit_test_setup_teardown(test_inline_damage_and_removal, setup_inline, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
