@@ -46,6 +46,8 @@
 # The mix repeats 16 messages, so their attachments' bytes repeat, and
 # mugai's [engine] type_cache answers libmagic's questions after the first
 # round; BENCH_TYPE_CACHE=0 measures mugai as if every attachment were new.
+# BENCH_INLINE_MAX=SIZE sets mugai's [quarantine] inline_max (default
+# 128K: the mix's held originals go into the index; 0: each to a file).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000}
@@ -103,6 +105,9 @@ E2E_MAX_MESSAGE=200M e2e_start "$MILTER_BIN" build/src/mugai
 sed -i "s/^spool_memory = 64K$/spool_memory = 1M/; s/^workers = 2$/workers = ${MUGAI_WORKERS:-4}/" "$E2E/mugai.conf"
 sed -i "s|^\[clamav\]$|[clamav]\ntemp_directory = $SCRATCH/clamav|" "$E2E/mugai.conf"
 printf '\n[engine]\ntype_cache = %s\n' "${BENCH_TYPE_CACHE:-4096}" >>"$E2E/mugai.conf"
+if [ -n "${BENCH_INLINE_MAX:-}" ]; then
+    sed -i "s|^\[quarantine\]$|[quarantine]\ninline_max = $BENCH_INLINE_MAX|" "$E2E/mugai.conf"
+fi
 postconf -c "$E2E/pf/etc" -e message_size_limit=262144000
 milter_stop; milter_start
 # Where each filter listens, as it sees it (CONN_*) and as Postfix does (PF_*).
