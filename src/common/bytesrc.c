@@ -106,7 +106,7 @@ static gboolean sum_chunk(const guchar *chunk, gsize len, gpointer ctx)
 /* bytesrc_sha256 - hex SHA-256 (transfer full) */
 char   *bytesrc_sha256(const BYTESRC *s)
 {
-    g_autoptr(SHA256) c = NULL;
+    g_autoptr(SHA256_SUM) c = NULL;
 
     if (s->data != NULL)
         return sha256_hex_of(s->data, s->len);

@@ -22,9 +22,9 @@ static const EVP_MD *sha256_md(void)
 }
 
 /* sha256_new - a running digest */
-SHA256 *sha256_new(void)
+SHA256_SUM *sha256_new(void)
 {
-    SHA256 *s = g_new0(SHA256, 1);
+    SHA256_SUM *s = g_new0(SHA256_SUM, 1);
 
     if ((s->ctx = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(s->ctx, sha256_md(), NULL) != 1)
         g_error("libcrypto: cannot start a SHA-256 digest");
@@ -32,7 +32,7 @@ SHA256 *sha256_new(void)
 }
 
 /* sha256_update - add len bytes */
-void    sha256_update(SHA256 *s, const void *data, gsize len)
+void    sha256_update(SHA256_SUM *s, const void *data, gsize len)
 {
     if (len > 0 && EVP_DigestUpdate(s->ctx, data, len) != 1)
         g_error("libcrypto: SHA-256 update failed");
@@ -54,7 +54,7 @@ static char *to_hex(const guint8 *d, gsize n)
 }
 
 /* sha256_hex - finish and release s */
-char   *sha256_hex(SHA256 *s)
+char   *sha256_hex(SHA256_SUM *s)
 {
     guint8  d[SHA256_LEN];
     unsigned int n = 0;
@@ -66,7 +66,7 @@ char   *sha256_hex(SHA256 *s)
 }
 
 /* sha256_free - release without finishing; accepts NULL */
-void    sha256_free(SHA256 *s)
+void    sha256_free(SHA256_SUM *s)
 {
     if (s == NULL)
         return;

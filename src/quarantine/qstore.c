@@ -204,7 +204,7 @@ static char *msg_path(const QSTORE *qs, const char *id)
 /* WRITING - a file being written and the checksum of what went into it */
 typedef struct {
     int     fd;
-    SHA256 *sum;
+    SHA256_SUM *sum;
 } WRITING;
 
 /* write_chunk - BYTESRC_EACH: append to the file, add to the checksum */
@@ -253,7 +253,7 @@ static gboolean write_durably(const QSTORE *qs, const char *path, const BYTESRC 
                               GError **err)
 {
     g_autofree char *tmp = g_strconcat(path, ".tmp", NULL);
-    g_autoptr(SHA256) sum = sha256_new();
+    g_autoptr(SHA256_SUM) sum = sha256_new();
     int     fd, e;
     WRITING wr;
 
