@@ -80,6 +80,15 @@ fi
 # than max_filesize): the virus in the body is still found.
 printf '[clamav]\ndatabase = fixtures/sigs\nmax_filesize = 200\n' >"$tmp/smallscan.conf"
 expect 0 "virus=Mugai.Test.EICAR" -- sanitize -c "$tmp/smallscan.conf" fixtures/msg/virus-in-body.eml
+# An attachment that mugai decodes to other bytes than ClamAV's mail
+# parser does (here one newline less at its end) is scanned on its own,
+# though the pass over the whole message found the message clean: a
+# signature anchored at the end of the file matches mugai's copy only.
+mkdir "$tmp/tailsigs"
+cp fixtures/sigs/*.?db "$tmp/tailsigs/"
+printf 'Mugai.Test.Tail:0:EOF-18:%s\n' "$(printf 'mugai-tail-marker\n' | od -An -tx1 | tr -d ' \n')" >"$tmp/tailsigs/tail.ndb"
+printf '[clamav]\ndatabase = %s/tailsigs\n' "$tmp" >"$tmp/tail.conf"
+expect 0 "virus=Mugai.Test.Tail" -- sanitize -c "$tmp/tail.conf" fixtures/msg/attachment-tail.eml
 # [engine] temp_directory: must exist.
 printf '[clamav]\ndatabase = %s/fixtures/sigs\n[engine]\ntemp_directory = %s/no-such-dir\n' "$PWD" "$tmp" >"$tmp/noengtmp.conf"
 expect 75 "\[engine\] temp_directory: .*no-such-dir is not a directory" -- sanitize -c "$tmp/noengtmp.conf" fixtures/msg/alternative-plain.eml

@@ -55,4 +55,18 @@ void    av_after_fork(void);
  * on AV_ERROR the reason (transfer full in each case) */
 AV_RESULT av_scan(AV_ENGINE *av, const BYTESRC *src, const char *name, char **virus);
 
+/* Most files av_scan_noting() notes for one scan. */
+#define AV_INNER_MAX 4096
+
+/* av_scan_noting - av_scan, and with inner (a set of strings, may be
+ * NULL) the hex SHA-256 of every file libclamav unpacked from the bytes
+ * and looked at (a mail's parts as it decoded them, an archive's
+ * members, at any depth; up to AV_INNER_MAX) is added to inner.  When the
+ * result is AV_CLEAN each of them was found clean by this very scan,
+ * with the same signatures, options and limits a scan of those bytes on
+ * their own would have; the set means nothing otherwise.  With clamd
+ * nothing is noted. */
+AV_RESULT av_scan_noting(AV_ENGINE *av, const BYTESRC *src, const char *name, char **virus,
+                         GHashTable *inner);
+
 #endif

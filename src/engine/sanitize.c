@@ -282,14 +282,15 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, const NORMAL_MSG *norm, con
     const BYTESRC *src = &norm->data.src;
     const MUGAI_CONF *conf = eng->conf;
     GMimeParserOptions *po = mime_options_new();
-    WALK    w = {conf, eng->av, eng->ft, notice_text(conf->notice_language), po, v, 0, 0, NULL, NULL, FALSE, FALSE};
+    WALK    w = {conf, eng->av, eng->ft, notice_text(conf->notice_language), po, v, 0, 0, NULL, NULL, FALSE, NULL};
     g_autoptr(GString) body = g_string_new(NULL);
     g_autofree char *raw_virus = NULL;
+    g_autoptr(GHashTable) inner = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     GMimeMessage *msg;
     gboolean withheld = FALSE;
 
     if (eng->av) {
-        switch (av_scan(eng->av, src, "message", &raw_virus)) {
+        switch (av_scan_noting(eng->av, src, "message", &raw_virus, inner)) {
         case AV_INFECTED:
             verdict_add_virus(v, raw_virus);
             v->scan_complete = TRUE;
@@ -300,7 +301,7 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, const NORMAL_MSG *norm, con
         case AV_INCOMPLETE:     /* the whole message: its parts are scanned one by one below */
             break;
         case AV_CLEAN:
-            w.message_clean = TRUE;
+            w.clean_inner = inner;
             v->scan_complete = TRUE;
             break;
         }

@@ -91,6 +91,18 @@ static char *scan_bytes(WALK *w, const BYTESRC *data, const char *name, gboolean
     return NULL;
 }
 
+/* seen_clean - did ClamAV's pass over the whole message unpack these
+ * bytes (hex SHA-256 sum, may be NULL) and find them clean?  Then they
+ * are not scanned again: the same bytes, signatures, options and limits
+ * give the same answer, and each scan costs libclamav a directory made,
+ * listed and removed.  Bytes we decoded differently from ClamAV's mail
+ * parser, or that it did not get to (a part it could not write out), are
+ * scanned on their own. */
+static gboolean seen_clean(const WALK *w, const char *sum)
+{
+    return w->clean_inner != NULL && sum != NULL && g_hash_table_contains(w->clean_inner, sum);
+}
+
 /* looks_like_markup - HTML or XML that a text renderer would show as tags */
 static gboolean looks_like_markup(const char *t, gsize len)
 {
@@ -198,7 +210,9 @@ static ATT_REC *record(WALK *w, const char *source, char *filename, const char *
     }
     rec->detected_type = ftype_detect(w->ft, head, head_len);
     g_strlcpy(rec->sha256, sum, sizeof(rec->sha256));
-    rec->virus = virus ? virus : scan_bytes(w, data, filename, &rec->incomplete);
+    if (virus == NULL && !seen_clean(w, sum))
+        virus = scan_bytes(w, data, filename, &rec->incomplete);
+    rec->virus = virus;
     decide(w, rec, charset, data);
     return rec;
 }
@@ -287,11 +301,10 @@ static void walk_leaf(WALK *w, GMimePart *part, GString *sink, const char *reaso
     }
     /* Body text is rendered, never passed on: a scan limit does not matter
      * here, and when ClamAV's own mail parser went through the whole
-     * message and found it clean, the text is not scanned a second time
-     * (each scan costs libclamav a directory made and removed).  An
-     * attachment is always scanned on its own: it may be held and
-     * released, and our decoding is what would be released. */
-    if (!w->message_clean && (virus = scan_bytes(w, &data.src, "body", NULL)) != NULL) {
+     * message and found it clean, the text is not scanned a second time.
+     * (Its bytes often differ from that parser's copy of the part, in
+     * line ends or a last newline, so seen_clean() would not know them.) */
+    if (w->clean_inner == NULL && (virus = scan_bytes(w, &data.src, "body", NULL)) != NULL) {
         record(w, REASON_VIRUS, fname_from_part(obj), type, charset, &data.src, g_steal_pointer(&virus));
         goto done;
     }

@@ -26,8 +26,10 @@ typedef struct {
     guint   parts_skipped;      /* parts removed unread because of limits */
     char   *av_error;           /* first scan failure, or NULL */
     char   *io_error;           /* first temporary file failure, or NULL */
-    gboolean message_clean;     /* the raw message was scanned whole and found clean */
     gboolean scan_incomplete;   /* a scan limit stopped some part's scan */
+    GHashTable *clean_inner;    /* when ClamAV scanned the raw message whole and found
+                                 * it clean: the hex SHA-256 of each file it unpacked
+                                 * (av_scan_noting), else NULL; borrowed */
 } WALK;
 
 /* walk_message - render msg's body into out and record its attachments */

@@ -15,6 +15,7 @@
 #include "mugai/bytesrc.h"
 #include "mugai/fdio.h"
 #include "mugai/msg.h"
+#include "mugai/sha256.h"
 
 /* INSTREAM chunk size sent to clamd. */
 #define AV_CLAMD_CHUNK (64 * 1024)
@@ -226,6 +227,30 @@ io:
     return NULL;
 }
 
+/* on_inspect - clcb_file_inspection: libclamav is about to look at a
+ * file, the scanned bytes themselves at level 0 and what it unpacked
+ * from them below.  Given a set by av_scan_noting(), the SHA-256 of each
+ * unpacked file goes into it, unless libclamav changed the bytes to
+ * match them (a normalized or decrypted layer).  It is called before
+ * libclamav asks its clean cache, so a file the cache answers is noted
+ * too. */
+static cl_error_t on_inspect(int fd, const char *type, const char **ancestors, size_t parent_size,
+                             const char *file_name, size_t file_size, const char *file_buffer,
+                             uint32_t level, uint32_t attributes, void *context)
+{
+    GHashTable *inner = context;
+
+    (void) fd;
+    (void) type;
+    (void) ancestors;
+    (void) parent_size;
+    (void) file_name;
+    if (inner != NULL && level > 0 && attributes == LAYER_ATTRIBUTES_NONE && file_buffer != NULL
+        && g_hash_table_size(inner) < AV_INNER_MAX)
+        g_hash_table_add(inner, sha256_hex_of(file_buffer, file_size));
+    return CL_CLEAN;
+}
+
 /* library_new - load and compile */
 static gboolean library_new(AV_ENGINE *av, const MUGAI_CONF *conf, GError **err)
 {
@@ -277,6 +302,7 @@ static gboolean library_new(AV_ENGINE *av, const MUGAI_CONF *conf, GError **err)
                     cl_strerror(rc));
         return FALSE;
     }
+    cl_engine_set_clcb_file_inspection(av->engine, on_inspect);
     av->signatures = sigs;
     return TRUE;
 }
@@ -451,6 +477,12 @@ void    av_after_fork(void)
 /* av_scan - scan the bytes of src */
 AV_RESULT av_scan(AV_ENGINE *av, const BYTESRC *src, const char *name, char **virus)
 {
+    return av_scan_noting(av, src, name, virus, NULL);
+}
+
+/* av_scan_noting - scan, noting in inner what libclamav unpacked */
+AV_RESULT av_scan_noting(AV_ENGINE *av, const BYTESRC *src, const char *name, char **virus, GHashTable *inner)
+{
     struct cl_scan_options opts = {0};
     const char *vname = NULL;
     unsigned long scanned = 0;
@@ -469,7 +501,7 @@ AV_RESULT av_scan(AV_ENGINE *av, const BYTESRC *src, const char *name, char **vi
         *virus = g_strdup("libclamav: cannot map the data");
         return AV_ERROR;
     }
-    rc = cl_scanmap_callback(map, name, &vname, &scanned, av->engine, &opts, NULL);
+    rc = cl_scanmap_callback(map, name, &vname, &scanned, av->engine, &opts, inner);
     cl_fmap_close(map);
     switch (rc) {
     case CL_CLEAN:
