@@ -357,7 +357,7 @@ gboolean qstore_put(QSTORE *qs, const char *id, const BYTESRC *data,
         g_set_error(err, QSTORE_ERROR, QSTORE_ERR_IO, "bad quarantine id \"%s\"", id);
         return FALSE;
     }
-    if (data->len <= qs->inline_max) {
+    if (qs->inline_max > 0 && data->len <= qs->inline_max) {
         gsize   got = 0;
 
         if ((bytes = bytesrc_head(data, data->len, &copy, &got)) == NULL || got != data->len)

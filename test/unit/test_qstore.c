@@ -120,11 +120,17 @@ static void test_same_id_keeps_first(void **state)
 {
     FIX    *f = *state;
     GError *err = NULL;
-    g_autofree char *kept = NULL;
+    g_autofree char *kept = NULL, *empty = NULL;
     QITEM  *it;
 
     assert_true(put(f, "20261130-100000-0000abcd", "first original\n", &err));
     assert_null(err);
+    /* inline_max = 0: even an empty original is a file. */
+    assert_true(put(f, "20261130-100000-0000abce", "", &err));
+    assert_null(err);
+    empty = original(f, "20261130-100000-0000abce");
+    assert_non_null(empty);
+    assert_string_equal(empty, "");
     assert_refused(f, "20261130-100000-0000abcd", "second original\n", "exists");
     kept = original(f, "20261130-100000-0000abcd");
     assert_non_null(kept);
