@@ -62,10 +62,11 @@ AV_RESULT av_scan(AV_ENGINE *av, const BYTESRC *src, const char *name, char **vi
  * NULL) the hex SHA-256 of every file libclamav unpacked from the bytes
  * and looked at (a mail's parts as it decoded them, an archive's
  * members, at any depth; up to AV_INNER_MAX) is added to inner.  When the
- * result is AV_CLEAN each of them was found clean by this very scan,
- * with the same signatures, options and limits a scan of those bytes on
- * their own would have; the set means nothing otherwise.  With clamd
- * nothing is noted. */
+ * result is AV_CLEAN each of them was found clean by this very scan (or
+ * by libclamav's clean cache), with the same signatures, options and
+ * limits a scan of those bytes on their own would have; the set means
+ * nothing otherwise.  When the scan of some unpacked file ended in an
+ * error, the set is left empty.  With clamd nothing is noted. */
 AV_RESULT av_scan_noting(AV_ENGINE *av, const BYTESRC *src, const char *name, char **virus,
                          GHashTable *inner);
 

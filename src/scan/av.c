@@ -227,27 +227,48 @@ io:
     return NULL;
 }
 
+/* NOTING - what av_scan_noting() collects during one scan (the scan's
+ * callback context) */
+typedef struct {
+    GHashTable *inner;          /* hex SHA-256 of unpacked files */
+    gboolean spoiled;           /* some file's scan ended in an error */
+} NOTING;
+
 /* on_inspect - clcb_file_inspection: libclamav is about to look at a
  * file, the scanned bytes themselves at level 0 and what it unpacked
- * from them below.  Given a set by av_scan_noting(), the SHA-256 of each
- * unpacked file goes into it, unless libclamav changed the bytes to
- * match them (a normalized or decrypted layer).  It is called before
- * libclamav asks its clean cache, so a file the cache answers is noted
- * too. */
+ * from them below.  When noting, the SHA-256 of each unpacked file is
+ * noted, unless libclamav changed the bytes to match them (a normalized
+ * or decrypted layer).  It is called before libclamav asks its clean
+ * cache, so a file the cache answers is noted too. */
 static cl_error_t on_inspect(int fd, const char *type, const char **ancestors, size_t parent_size,
                              const char *file_name, size_t file_size, const char *file_buffer,
                              uint32_t level, uint32_t attributes, void *context)
 {
-    GHashTable *inner = context;
+    NOTING *n = context;
 
     (void) fd;
     (void) type;
     (void) ancestors;
     (void) parent_size;
     (void) file_name;
-    if (inner != NULL && level > 0 && attributes == LAYER_ATTRIBUTES_NONE && file_buffer != NULL
-        && g_hash_table_size(inner) < AV_INNER_MAX)
-        g_hash_table_add(inner, sha256_hex_of(file_buffer, file_size));
+    if (n != NULL && level > 0 && attributes == LAYER_ATTRIBUTES_NONE && file_buffer != NULL
+        && g_hash_table_size(n->inner) < AV_INNER_MAX)
+        g_hash_table_add(n->inner, sha256_hex_of(file_buffer, file_size));
+    return CL_CLEAN;
+}
+
+/* on_post_scan - clcb_post_scan: a file's scan ended.  libclamav's
+ * container parsers carry on past an unpacked file whose scan failed,
+ * and the whole may still end clean; then nothing noted is trusted
+ * (av_scan_noting empties the set).  A cached file has no such call. */
+static cl_error_t on_post_scan(int fd, int result, const char *virname, void *context)
+{
+    NOTING *n = context;
+
+    (void) fd;
+    (void) virname;
+    if (n != NULL && result != CL_CLEAN && result != CL_VIRUS)
+        n->spoiled = TRUE;
     return CL_CLEAN;
 }
 
@@ -303,6 +324,7 @@ static gboolean library_new(AV_ENGINE *av, const MUGAI_CONF *conf, GError **err)
         return FALSE;
     }
     cl_engine_set_clcb_file_inspection(av->engine, on_inspect);
+    cl_engine_set_clcb_post_scan(av->engine, on_post_scan);
     av->signatures = sigs;
     return TRUE;
 }
@@ -488,6 +510,7 @@ AV_RESULT av_scan_noting(AV_ENGINE *av, const BYTESRC *src, const char *name, ch
     unsigned long scanned = 0;
     cl_fmap_t *map;
     cl_error_t rc;
+    NOTING  noting = {inner, FALSE};
 
     *virus = NULL;
     if (av->mode == CONF_AV_CLAMD)
@@ -501,8 +524,10 @@ AV_RESULT av_scan_noting(AV_ENGINE *av, const BYTESRC *src, const char *name, ch
         *virus = g_strdup("libclamav: cannot map the data");
         return AV_ERROR;
     }
-    rc = cl_scanmap_callback(map, name, &vname, &scanned, av->engine, &opts, inner);
+    rc = cl_scanmap_callback(map, name, &vname, &scanned, av->engine, &opts, inner ? &noting : NULL);
     cl_fmap_close(map);
+    if (noting.spoiled)
+        g_hash_table_remove_all(inner);
     switch (rc) {
     case CL_CLEAN:
         return AV_CLEAN;
