@@ -301,10 +301,14 @@ static void walk_leaf(WALK *w, GMimePart *part, GString *sink, const char *reaso
     }
     /* Body text is rendered, never passed on: a scan limit does not matter
      * here, and when ClamAV's own mail parser went through the whole
-     * message and found it clean, the text is not scanned a second time.
-     * (Its bytes often differ from that parser's copy of the part, in
-     * line ends or a last newline, so seen_clean() would not know them.) */
-    if (w->clean_inner == NULL && (virus = scan_bytes(w, &data.src, "body", NULL)) != NULL) {
+     * message, found it clean and unpacked its parts, the text is not
+     * scanned a second time.  (Its bytes often differ from that parser's
+     * copy of the part, in line ends or a last newline, so seen_clean()
+     * would not know them.)  A clean pass that unpacked nothing is not
+     * enough: libclamav's parser calls a message clean when it could not
+     * write its parts out at all (its scratch space full). */
+    if ((w->clean_inner == NULL || g_hash_table_size(w->clean_inner) == 0)
+        && (virus = scan_bytes(w, &data.src, "body", NULL)) != NULL) {
         record(w, REASON_VIRUS, fname_from_part(obj), type, charset, &data.src, g_steal_pointer(&virus));
         goto done;
     }
