@@ -84,6 +84,20 @@ if mount -t tmpfs -o size=16k,mode=1777 tmpfs "$tmp/fulltmp" 2>/dev/null; then
     else
         echo "FAIL: scratch space full, virus in body text: exit $rc, stderr: $(cat "$tmp/err")"; fail=1
     fi
+    # Room for one page: the small attachment is written out and scanned,
+    # the long body text is cut at 4 KB ("Can't write ... to temporary
+    # file"), before the test string at its end, and the message ends
+    # clean.  That warning makes the body text get its own scan.
+    rm -f "$tmp/fulltmp/fill"
+    dd if=/dev/zero of="$tmp/fulltmp/fill" bs=4k count=3 2>/dev/null
+    "$mugai" sanitize -c "$tmp/fulltmp.conf" fixtures/msg/virus-in-body-long.eml >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [ "$rc" = 0 ] && grep -q "Can't write" "$tmp/err" && grep -q 'decision=deliver .*virus=Mugai.Test.EICAR' "$tmp/err" \
+        && ! sed '1,/^$/d' "$tmp/out" | base64 -d 2>/dev/null | grep -q 'EICAR-STANDARD'; then
+        echo "ok: scratch space filling up -> virus at the end of long body text found"
+    else
+        echo "FAIL: scratch space filling up, virus in long body text: exit $rc, stderr: $(head -c 600 "$tmp/err")"; fail=1
+    fi
     umount "$tmp/fulltmp"
 else
     echo "skip: scratch space full (needs root to mount a small tmpfs)"

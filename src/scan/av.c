@@ -37,15 +37,28 @@ struct av_engine {
     gint64  clamd_timeout;
 };
 
+/* NOTING - what av_scan_noting() collects during one scan: the scan's
+ * callback context, and so also what libclamav passes to av_log() while
+ * that scan runs (every other scan has none) */
+typedef struct {
+    GHashTable *inner;          /* hex SHA-256 of unpacked files */
+    gboolean spoiled;           /* an error or warning during the scan */
+} NOTING;
+
 /* av_log - libclamav's own messages go through msg(3), at debug level
  * unless they are errors or warnings */
 static void av_log(enum cl_msg severity, const char *fullmsg, const char *msg, void *ctx)
 {
     g_autofree char *line = g_strchomp(g_strdup(msg));
 
-    if (severity == CL_MSG_ERROR || severity == CL_MSG_WARN)
+    if (severity == CL_MSG_ERROR || severity == CL_MSG_WARN) {
         msg_warn("libclamav: %s", line);
-    else
+        /* A part its mail parser could not write out whole ("Can't write
+         * ... to temporary file") is reported only here, and the message
+         * may still end clean: trust nothing this scan noted. */
+        if (ctx != NULL)
+            ((NOTING *) ctx)->spoiled = TRUE;
+    } else
         msg_debug("libclamav: %s", line);
 }
 
@@ -226,13 +239,6 @@ io:
     close(fd);
     return NULL;
 }
-
-/* NOTING - what av_scan_noting() collects during one scan (the scan's
- * callback context) */
-typedef struct {
-    GHashTable *inner;          /* hex SHA-256 of unpacked files */
-    gboolean spoiled;           /* some file's scan ended in an error */
-} NOTING;
 
 /* on_inspect - clcb_file_inspection: libclamav is about to look at a
  * file, the scanned bytes themselves at level 0 and what it unpacked
