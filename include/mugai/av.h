@@ -65,8 +65,10 @@ AV_RESULT av_scan(AV_ENGINE *av, const BYTESRC *src, const char *name, char **vi
  * result is AV_CLEAN each of them was found clean by this very scan (or
  * by libclamav's clean cache), with the same signatures, options and
  * limits a scan of those bytes on their own would have; the set means
- * nothing otherwise.  When the scan of some unpacked file ended in an
- * error, the set is left empty.  With clamd nothing is noted. */
+ * nothing otherwise.  When libclamav warned or reported an error during
+ * the scan (a part its mail parser could not write out whole), or the
+ * scan of some unpacked file ended in an error, the set is left empty.
+ * With clamd nothing is noted. */
 AV_RESULT av_scan_noting(AV_ENGINE *av, const BYTESRC *src, const char *name, char **virus,
                          GHashTable *inner);
 

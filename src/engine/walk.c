@@ -306,7 +306,8 @@ static void walk_leaf(WALK *w, GMimePart *part, GString *sink, const char *reaso
      * copy of the part, in line ends or a last newline, so seen_clean()
      * would not know them.)  A clean pass that unpacked nothing is not
      * enough: libclamav's parser calls a message clean when it could not
-     * write its parts out at all (its scratch space full). */
+     * write its parts out at all (its scratch space full), or only in
+     * part (then it warns, and av_scan_noting() leaves the set empty). */
     if ((w->clean_inner == NULL || g_hash_table_size(w->clean_inner) == 0)
         && (virus = scan_bytes(w, &data.src, "body", NULL)) != NULL) {
         record(w, REASON_VIRUS, fname_from_part(obj), type, charset, &data.src, g_steal_pointer(&virus));
