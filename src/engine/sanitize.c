@@ -285,11 +285,12 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, const NORMAL_MSG *norm, con
     WALK    w = {conf, eng->av, eng->ft, notice_text(conf->notice_language), po, v, 0, 0, NULL, NULL, FALSE, NULL};
     g_autoptr(GString) body = g_string_new(NULL);
     g_autofree char *raw_virus = NULL;
-    g_autoptr(GHashTable) inner = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) inner = NULL;
     GMimeMessage *msg;
     gboolean withheld = FALSE;
 
     if (eng->av) {
+        inner = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         switch (av_scan_noting(eng->av, src, "message", &raw_virus, inner)) {
         case AV_INFECTED:
             verdict_add_virus(v, raw_virus);
@@ -301,7 +302,10 @@ static void sanitize_parsed(ENGINE *eng, VERDICT *v, const NORMAL_MSG *norm, con
         case AV_INCOMPLETE:     /* the whole message: its parts are scanned one by one below */
             break;
         case AV_CLEAN:
-            w.clean_inner = inner;
+            /* A clean pass that unpacked nothing (or warned) proves
+             * nothing about the parts: see walk.h. */
+            if (g_hash_table_size(inner) > 0)
+                w.clean_inner = inner;
             v->scan_complete = TRUE;
             break;
         }

@@ -307,9 +307,9 @@ static void walk_leaf(WALK *w, GMimePart *part, GString *sink, const char *reaso
      * would not know them.)  A clean pass that unpacked nothing is not
      * enough: libclamav's parser calls a message clean when it could not
      * write its parts out at all (its scratch space full), or only in
-     * part (then it warns, and av_scan_noting() leaves the set empty). */
-    if ((w->clean_inner == NULL || g_hash_table_size(w->clean_inner) == 0)
-        && (virus = scan_bytes(w, &data.src, "body", NULL)) != NULL) {
+     * part (then it warns, and av_scan_noting() leaves the set empty);
+     * sanitize.c passes no set then. */
+    if (w->clean_inner == NULL && (virus = scan_bytes(w, &data.src, "body", NULL)) != NULL) {
         record(w, REASON_VIRUS, fname_from_part(obj), type, charset, &data.src, g_steal_pointer(&virus));
         goto done;
     }

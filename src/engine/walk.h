@@ -27,9 +27,10 @@ typedef struct {
     char   *av_error;           /* first scan failure, or NULL */
     char   *io_error;           /* first temporary file failure, or NULL */
     gboolean scan_incomplete;   /* a scan limit stopped some part's scan */
-    GHashTable *clean_inner;    /* when ClamAV scanned the raw message whole and found
-                                 * it clean: the hex SHA-256 of each file it unpacked
-                                 * (av_scan_noting), else NULL; borrowed */
+    GHashTable *clean_inner;    /* when ClamAV scanned the raw message whole, found it
+                                 * clean and unpacked something without a warning:
+                                 * the hex SHA-256 of each file it unpacked
+                                 * (av_scan_noting, never empty), else NULL; borrowed */
 } WALK;
 
 /* walk_message - render msg's body into out and record its attachments */

@@ -257,7 +257,7 @@ static cl_error_t on_inspect(int fd, const char *type, const char **ancestors, s
     (void) ancestors;
     (void) parent_size;
     (void) file_name;
-    if (n != NULL && level > 0 && attributes == LAYER_ATTRIBUTES_NONE && file_buffer != NULL
+    if (n != NULL && !n->spoiled && level > 0 && attributes == LAYER_ATTRIBUTES_NONE && file_buffer != NULL
         && g_hash_table_size(n->inner) < AV_INNER_MAX)
         g_hash_table_add(n->inner, sha256_hex_of(file_buffer, file_size));
     return CL_CLEAN;

@@ -325,30 +325,35 @@ static void test_inline_same_id_keeps_first(void **state)
     assert_string_equal(next, "next\n");
 }
 
+/* assert_unreadable - reading id back fails as damaged, with why in the
+ * message when why is not NULL */
+static void assert_unreadable(FIX *f, const char *id, const char *why)
+{
+    GError *err = NULL;
+    g_autofree char *back = read_back(f, id, &err);
+
+    assert_null(back);
+    assert_non_null(err);
+    assert_int_equal(err->code, QSTORE_ERR_CORRUPT);
+    if (why != NULL)
+        assert_non_null(strstr(err->message, why));
+    g_error_free(err);
+}
+
 /* A changed original in the index is reported as damaged, not returned;
  * a removed one is gone for good and reads as damaged too. */
 static void test_inline_damage_and_removal(void **state)
 {
     FIX    *f = *state;
     GError *err = NULL;
-    g_autofree char *back = NULL, *gone = NULL;
 
     assert_true(put(f, "20261201-100003-00000001", "intact\n", &err));
     assert_true(put(f, "20261201-100003-00000002", "to remove\n", &err));
     index_exec(f, "UPDATE originals SET data = CAST('tampered' AS BLOB) WHERE id = '20261201-100003-00000001'");
-    back = read_back(f, "20261201-100003-00000001", &err);
-    assert_null(back);
-    assert_non_null(err);
-    assert_int_equal(err->code, QSTORE_ERR_CORRUPT);
-    assert_non_null(strstr(err->message, "damaged"));
-    g_clear_error(&err);
+    assert_unreadable(f, "20261201-100003-00000001", "damaged");
     assert_true(qstore_remove_original(f->qs, "20261201-100003-00000002", &err));
     assert_null(err);
-    gone = read_back(f, "20261201-100003-00000002", &err);
-    assert_null(gone);
-    assert_non_null(err);
-    assert_int_equal(err->code, QSTORE_ERR_CORRUPT);
-    g_clear_error(&err);
+    assert_unreadable(f, "20261201-100003-00000002", NULL);
 }
 
 int     main(void)
