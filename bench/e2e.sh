@@ -12,6 +12,10 @@
 #   replace    bench/null_milter -r: the same, but replaces each body with a
 #              line of text and sets Content-Type, as every sanitizing
 #              filter must: the ceiling for any such milter on this machine
+#   scan       bench/null_milter -s: as replace, and first one libclamav pass
+#              over the whole message through mugai's own av module and
+#              configuration (the pass mugai makes): the floor under any
+#              filter that must scan mail with libclamav
 #   mugai      mugai-milter (libclamav in the process)
 #   mimedefang MIMEDefang 3 (Debian package) with a filter doing the same job:
 #              HTML rendered to text (HTML::FormatText), plain text kept,
@@ -57,7 +61,7 @@ MILTER_BIN=${MILTER_BIN:-build/src/mugai-milter}
 NULL_BIN=${NULL_BIN:-build/bench/null_milter}
 . test/e2e/lib.sh
 e2e_skip_unless_root
-read -r -a SETUPS <<<"${BENCH_SETUPS:-postfix null replace mugai mimedefang}"
+read -r -a SETUPS <<<"${BENCH_SETUPS:-postfix null replace scan mugai mimedefang}"
 has_setup() { [[ " ${SETUPS[*]} " == *" $1 "* ]]; }
 if has_setup mimedefang; then
     for p in mimedefang mimedefang-multiplexor clamd; do
@@ -113,12 +117,14 @@ milter_stop; milter_start
 # Where each filter listens, as it sees it (CONN_*) and as Postfix does (PF_*).
 if [ "$TRANSPORT" = unix ]; then
     CONN_NULL=unix:$E2E/run/null.sock CONN_REPLACE=unix:$E2E/run/replace.sock
-    CONN_MD=unix:$E2E/md/run/md.sock
-    PF_NULL=$CONN_NULL PF_REPLACE=$CONN_REPLACE PF_MD=$CONN_MD
+    CONN_SCAN=unix:$E2E/run/scan.sock CONN_MD=unix:$E2E/md/run/md.sock
+    PF_NULL=$CONN_NULL PF_REPLACE=$CONN_REPLACE PF_SCAN=$CONN_SCAN PF_MD=$CONN_MD
 else
-    pick_port P_MD; pick_port P_NULL; pick_port P_REPLACE
+    pick_port P_MD; pick_port P_NULL; pick_port P_REPLACE; pick_port P_SCAN
     CONN_NULL=inet:$P_NULL@127.0.0.1 CONN_REPLACE=inet:$P_REPLACE@127.0.0.1 CONN_MD=inet:$P_MD@127.0.0.1
+    CONN_SCAN=inet:$P_SCAN@127.0.0.1
     PF_NULL=inet:127.0.0.1:$P_NULL PF_REPLACE=inet:127.0.0.1:$P_REPLACE PF_MD=inet:127.0.0.1:$P_MD
+    PF_SCAN=inet:127.0.0.1:$P_SCAN
 fi
 # wait_listen CONN - wait until a filter listens on CONN; a unix socket is
 # opened to Postfix's smtpd (it runs as postfix)
@@ -128,7 +134,7 @@ wait_listen() {
     inet:*) local p=${1#inet:}; wait_port "${p%@*}" ;;
     esac
 }
-MX_PID= MD_PID= CLAMD_PID= NULL_PID= REPLACE_PID= PERF_PID=
+MX_PID= MD_PID= CLAMD_PID= NULL_PID= REPLACE_PID= SCAN_PID= PERF_PID=
 
 # --- MIMEDefang with clamd -------------------------------------------------
 start_mimedefang() {
@@ -195,7 +201,7 @@ mimedefang -D -U "$MDUSER" -z "$SCRATCH/md-spool" -m "$E2E/md/mx.sock" -p "$CONN
     >"$E2E/md/md.log" 2>&1 & MD_PID=$!
 wait_listen "$CONN_MD" || { echo "MIMEDefang did not start"; cat "$E2E/md/"*.log; exit 1; }
 }
-trap 'kill $MD_PID $MX_PID $CLAMD_PID $NULL_PID $REPLACE_PID $PERF_PID 2>/dev/null; e2e_stop' EXIT
+trap 'kill $MD_PID $MX_PID $CLAMD_PID $NULL_PID $REPLACE_PID $SCAN_PID $PERF_PID 2>/dev/null; e2e_stop' EXIT
 # --- the null milters: the floor under any milter ----------------------------
 if has_setup null; then
     "$NULL_BIN" "$CONN_NULL" & NULL_PID=$!
@@ -204,6 +210,10 @@ fi
 if has_setup replace; then
     "$NULL_BIN" -r "$CONN_REPLACE" & REPLACE_PID=$!
     wait_listen "$CONN_REPLACE" || { echo "null_milter -r did not start"; exit 1; }
+fi
+if has_setup scan; then
+    "$NULL_BIN" -s "$E2E/mugai.conf" "$CONN_SCAN" & SCAN_PID=$!
+    wait_listen "$CONN_SCAN" || { echo "null_milter -s did not start"; exit 1; }
 fi
 has_setup mimedefang && start_mimedefang
 
@@ -225,7 +235,7 @@ postfix_pids() { local m; m=$(sed -n '1s/ //gp' "$E2E/pf/queue/pid/master.pid" 2
 # read again after a round, since workers may have been replaced
 filter_pids() {
     case $1 in mugai) mugai_pids ;; mimedefang) md_pids ;; null) echo "$NULL_PID" ;;
-        replace) echo "$REPLACE_PID" ;; esac
+        replace) echo "$REPLACE_PID" ;; scan) echo "$SCAN_PID" ;; esac
 }
 # machine_ticks - non-idle CPU time of the whole machine (clock ticks)
 machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
@@ -236,6 +246,7 @@ use() {
     postfix) postconf -c "$E2E/pf/etc" -e 'smtpd_milters=' ;;
     null) postconf -c "$E2E/pf/etc" -e "smtpd_milters=$PF_NULL" ;;
     replace) postconf -c "$E2E/pf/etc" -e "smtpd_milters=$PF_REPLACE" ;;
+    scan) postconf -c "$E2E/pf/etc" -e "smtpd_milters=$PF_SCAN" ;;
     mugai) postconf -c "$E2E/pf/etc" -e "smtpd_milters=$PF_MILTER" ;;
     mimedefang) postconf -c "$E2E/pf/etc" -e "smtpd_milters=$PF_MD" ;;
     esac
@@ -326,6 +337,11 @@ if has_setup replace && has_setup mugai; then
     r_rate=$(echo "$total / ${secs[replace]}" | bc -l); m_rate=$(echo "$total / ${secs[mugai]}" | bc -l)
     printf 'mugai reaches %.0f %% of the rate of null_milter -r, the ceiling for a milter that replaces every body here\n' \
         "$(echo "100 * $m_rate / $r_rate" | bc -l)"
+fi
+if has_setup scan && has_setup mugai; then
+    s_rate=$(echo "$total / ${secs[scan]}" | bc -l); m_rate=$(echo "$total / ${secs[mugai]}" | bc -l)
+    printf 'mugai reaches %.0f %% of the rate of null_milter -s, the floor under a milter that replaces every body and scans it with libclamav\n' \
+        "$(echo "100 * $m_rate / $s_rate" | bc -l)"
 fi
 if [ "${BENCH_PERF:-0}" = 1 ]; then
     echo
