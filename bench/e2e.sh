@@ -212,7 +212,10 @@ if has_setup replace; then
     wait_listen "$CONN_REPLACE" || { echo "null_milter -r did not start"; exit 1; }
 fi
 if has_setup scan; then
-    "$NULL_BIN" -s "$E2E/mugai.conf" "$CONN_SCAN" & SCAN_PID=$!
+    # A copy of mugai's configuration: mugai_pids finds mugai's processes
+    # by the path of theirs on the command line.
+    cp "$E2E/mugai.conf" "$E2E/scan.conf"
+    "$NULL_BIN" -s "$E2E/scan.conf" "$CONN_SCAN" & SCAN_PID=$!
     wait_listen "$CONN_SCAN" || { echo "null_milter -s did not start"; exit 1; }
 fi
 has_setup mimedefang && start_mimedefang
