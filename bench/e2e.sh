@@ -3,7 +3,7 @@
 #
 #   sudo bash bench/e2e.sh [MESSAGES_PER_ROUND] [ROUNDS]    (defaults 1000 3)
 #
-# Five set-ups, interleaved round by round in the same run so that the
+# Six set-ups, interleaved round by round in the same run so that the
 # machine's mood affects all alike:
 #   postfix    Postfix alone (no milter): the baseline
 #   null       bench/null_milter: asks for what mugai asks (headers, body,
