@@ -41,6 +41,10 @@ typedef enum { PROBE_COMPUTE, PROBE_SYSCALL, PROBE_PAGES, PROBE_FILE } PROBE_KIN
 
 static const char *probe_dir = "/tmp";
 
+/* Where the compute and syscall loops leave their results, so that the
+ * compiler keeps them. */
+static volatile unsigned long probe_sink;
+
 /* probe_now - monotonic seconds */
 static double probe_now(void)
 {
@@ -70,7 +74,6 @@ static long probe_ops(PROBE_KIND kind)
 static int probe_run(PROBE_KIND kind, long n, int id)
 {
     static char block[PROBE_WRITE_BYTES];
-    volatile unsigned long sink = 0;
     char    path[4096];
     long    i;
     int     k;
@@ -80,10 +83,10 @@ static int probe_run(PROBE_KIND kind, long n, int id)
         switch (kind) {
         case PROBE_COMPUTE:
             for (k = 0; k < 1000; k++)
-                sink += (unsigned long) k * (unsigned long) i;
+                probe_sink += (unsigned long) k * (unsigned long) i;
             break;
         case PROBE_SYSCALL:
-            sink += (unsigned long) getppid();
+            probe_sink += (unsigned long) getppid();
             break;
         case PROBE_PAGES:{
                 char   *m = mmap(NULL, PROBE_MAP_BYTES, PROT_READ | PROT_WRITE,
