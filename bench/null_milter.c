@@ -22,7 +22,8 @@
  *               cannot be made answers tempfail.  The scan runs in
  *               libmilter's thread for the connection, no worker process
  *               and no hand-over.
- * The gap between Postfix alone and these two is what no milter can avoid;
+ * The gap between Postfix alone and the first two is what no milter can
+ * avoid, and -s adds what no filter that scans with libclamav can avoid;
  * mugai's own cost is what it adds beyond them.  Not installed; a
  * benchmark's baseline, not a product.
  */
@@ -53,6 +54,7 @@ typedef struct {
     GByteArray *bytes;
     gboolean in_body;           /* the blank line after the header is written */
 } NULL_MSG;
+
 static volatile unsigned long null_no_reply;    /* SMFIP_NR_* the MTA agreed to (one MTA) */
 
 /* null_answer - the answer of a step the filter only listens to */
