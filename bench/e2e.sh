@@ -203,20 +203,22 @@ wait_listen "$CONN_MD" || { echo "MIMEDefang did not start"; cat "$E2E/md/"*.log
 }
 trap 'kill $MD_PID $MX_PID $CLAMD_PID $NULL_PID $REPLACE_PID $SCAN_PID $PERF_PID 2>/dev/null; e2e_stop' EXIT
 # --- the null milters: the floor under any milter ----------------------------
-if has_setup null; then
-    "$NULL_BIN" "$CONN_NULL" & NULL_PID=$!
-    wait_listen "$CONN_NULL" || { echo "null_milter did not start"; exit 1; }
-fi
-if has_setup replace; then
-    "$NULL_BIN" -r "$CONN_REPLACE" & REPLACE_PID=$!
-    wait_listen "$CONN_REPLACE" || { echo "null_milter -r did not start"; exit 1; }
-fi
+# start_null PIDVAR CONN [OPTION...] - null_milter with OPTIONs on CONN, its
+# pid in PIDVAR
+start_null() {
+    local var=$1 conn=$2
+    shift 2
+    "$NULL_BIN" "$@" "$conn" &
+    printf -v "$var" %s $!
+    wait_listen "$conn" || { echo "null_milter $* did not start"; exit 1; }
+}
+has_setup null && start_null NULL_PID "$CONN_NULL"
+has_setup replace && start_null REPLACE_PID "$CONN_REPLACE" -r
 if has_setup scan; then
     # A copy of mugai's configuration: mugai_pids finds mugai's processes
     # by the path of theirs on the command line.
     cp "$E2E/mugai.conf" "$E2E/scan.conf"
-    "$NULL_BIN" -s "$E2E/scan.conf" "$CONN_SCAN" & SCAN_PID=$!
-    wait_listen "$CONN_SCAN" || { echo "null_milter -s did not start"; exit 1; }
+    start_null SCAN_PID "$CONN_SCAN" -s "$E2E/scan.conf"
 fi
 has_setup mimedefang && start_mimedefang
 
@@ -336,16 +338,14 @@ for s in "${SETUPS[@]}"; do
     printf '| %s | %.0f | %s | %s | %s | %.2f | %.2f |\n' "$s" "$rate" "$vsp" "$cpus" "$vs" \
         "$(echo "${pcpu[$s]} * 1000 / $hz / $total" | bc -l)" "$(echo "${mcpu[$s]} * 1000 / $hz / $total" | bc -l)"
 done
-if has_setup replace && has_setup mugai; then
-    r_rate=$(echo "$total / ${secs[replace]}" | bc -l); m_rate=$(echo "$total / ${secs[mugai]}" | bc -l)
-    printf 'mugai reaches %.0f %% of the rate of null_milter -r, the ceiling for a milter that replaces every body here\n' \
-        "$(echo "100 * $m_rate / $r_rate" | bc -l)"
-fi
-if has_setup scan && has_setup mugai; then
-    s_rate=$(echo "$total / ${secs[scan]}" | bc -l); m_rate=$(echo "$total / ${secs[mugai]}" | bc -l)
-    printf 'mugai reaches %.0f %% of the rate of null_milter -s, the floor under a milter that replaces every body and scans it with libclamav\n' \
-        "$(echo "100 * $m_rate / $s_rate" | bc -l)"
-fi
+# vs_baseline SETUP WHAT - mugai's rate as a share of SETUP's (the same
+# messages, so the ratio of the times taken)
+vs_baseline() {
+    has_setup "$1" && has_setup mugai || return 0
+    printf 'mugai reaches %.0f %% of the rate of %s\n' "$(echo "100 * ${secs[$1]} / ${secs[mugai]}" | bc -l)" "$2"
+}
+vs_baseline replace 'null_milter -r, the ceiling for a milter that replaces every body here'
+vs_baseline scan 'null_milter -s, the floor under a milter that replaces every body and scans it with libclamav'
 if [ "${BENCH_PERF:-0}" = 1 ]; then
     echo
     echo "CPU ms per message by command (perf record -a, cpu-clock at $PERF_HZ Hz, $ROUNDS rounds; 'swapper' is idle time the sampler saw):"

@@ -54,22 +54,6 @@ static double probe_now(void)
     return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-/* probe_ops - how many operations of kind each process makes */
-static long probe_ops(PROBE_KIND kind)
-{
-    switch (kind) {
-    case PROBE_COMPUTE:
-        return PROBE_COMPUTE_OPS;
-    case PROBE_SYSCALL:
-        return PROBE_SYSCALL_OPS;
-    case PROBE_PAGES:
-        return PROBE_PAGES_OPS;
-    case PROBE_FILE:
-        return PROBE_FILE_OPS;
-    }
-    return 0;
-}
-
 /* probe_run - n operations of kind; 0, or 1 when one failed */
 static int probe_run(PROBE_KIND kind, long n, int id)
 {
@@ -118,11 +102,10 @@ static int probe_run(PROBE_KIND kind, long n, int id)
     return 0;
 }
 
-/* probe_time - microseconds per operation per process, with procs
- * processes at once; negative when an operation failed */
-static double probe_time(PROBE_KIND kind, int procs)
+/* probe_time - microseconds per operation per process, n operations in
+ * each of procs processes at once; negative when an operation failed */
+static double probe_time(PROBE_KIND kind, long n, int procs)
 {
-    long    n = probe_ops(kind);
     double  t0 = probe_now();
     int     p, status, failed = 0;
 
@@ -144,12 +127,13 @@ int     main(int argc, char **argv)
 {
     static const struct {
         PROBE_KIND kind;
+        long    ops;                    /* per process */
         const char *name;
     } kinds[] = {
-        {PROBE_COMPUTE, "compute (1,000 additions)"},
-        {PROBE_SYSCALL, "syscall (getppid)"},
-        {PROBE_PAGES, "pages (map 64 KB, touch 16 pages, unmap)"},
-        {PROBE_FILE, "file (create, write 4 KB, close, unlink)"},
+        {PROBE_COMPUTE, PROBE_COMPUTE_OPS, "compute (1,000 additions)"},
+        {PROBE_SYSCALL, PROBE_SYSCALL_OPS, "syscall (getppid)"},
+        {PROBE_PAGES, PROBE_PAGES_OPS, "pages (map 64 KB, touch 16 pages, unmap)"},
+        {PROBE_FILE, PROBE_FILE_OPS, "file (create, write 4 KB, close, unlink)"},
     };
     long    cpus = sysconf(_SC_NPROCESSORS_ONLN);
     size_t  i;
@@ -163,8 +147,8 @@ int     main(int argc, char **argv)
     printf("machine_probe: %ld CPUs online; files in %s\n", cpus, probe_dir);
     printf("| operation | 1 process: us/op | 2 at once: us/op in each | ratio |\n| --- | --- | --- | --- |\n");
     for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-        double  one = probe_time(kinds[i].kind, 1);
-        double  two = probe_time(kinds[i].kind, 2);
+        double  one = probe_time(kinds[i].kind, kinds[i].ops, 1);
+        double  two = probe_time(kinds[i].kind, kinds[i].ops, 2);
 
         if (one < 0 || two < 0) {
             fprintf(stderr, "machine_probe: %s failed (%s)\n", kinds[i].name, probe_dir);
